@@ -1,0 +1,4 @@
+using Mlops.TestSupport;
+
+[assembly: AssemblyFixture(typeof(AzuriteFixture))]
+[assembly: AssemblyFixture(typeof(SampleDataFixture))]
