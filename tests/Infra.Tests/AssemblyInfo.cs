@@ -1,0 +1,3 @@
+using Mlops.Infra.Tests.Support;
+
+[assembly: AssemblyFixture(typeof(CompiledMainTemplate))]
