@@ -12,6 +12,7 @@ public static class MlopsCommand
         var root = new RootCommand("mlops: train, register and safely roll out ML.NET models on Azure, or run it all locally.");
         root.Add(DataCommand.Create());
         root.Add(AzuriteCommand.Create());
+        root.Add(ModelsCommand.Create());
         return root;
     }
 
