@@ -157,7 +157,7 @@ module functions 'modules/functions.bicep' = {
     trainingDataBlobServiceUri: dataStorage.outputs.blobEndpoint
     trainingDataContainer: trainingDataContainer
     scoringResourceGroup: resourceGroup().name
-    scoringSiteName: scoring.outputs.siteName
+    scoringSiteName: scoringSiteName
     workspaceCustomerId: monitoring.outputs.workspaceCustomerId
   }
 }

@@ -62,13 +62,6 @@ var siteConfig = {
   healthCheckPath: healthCheckPath
 }
 
-var sharedSettings = {
-  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
-  Registry__BlobServiceUri: registryBlobServiceUri
-  Registry__Container: registryContainer
-  Scoring__ModelName: modelName
-}
-
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -102,10 +95,14 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 resource siteAppSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(sharedSettings, {
+  properties: {
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    Registry__BlobServiceUri: registryBlobServiceUri
+    Registry__Container: registryContainer
+    Scoring__ModelName: modelName
     Scoring__ModelVersion: productionModelVersion
     Scoring__SlotName: 'production'
-  })
+  }
 }
 
 resource slotConfigNames 'Microsoft.Web/sites/config@2025-03-01' = {
@@ -153,10 +150,14 @@ resource stagingSlot 'Microsoft.Web/sites/slots@2025-03-01' = {
 resource stagingAppSettings 'Microsoft.Web/sites/slots/config@2025-03-01' = {
   parent: stagingSlot
   name: 'appsettings'
-  properties: union(sharedSettings, {
+  properties: {
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    Registry__BlobServiceUri: registryBlobServiceUri
+    Registry__Container: registryContainer
+    Scoring__ModelName: modelName
     Scoring__ModelVersion: stagingModelVersion
     Scoring__SlotName: stagingSlotName
-  })
+  }
 }
 
 resource stagingScmPolicy 'Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies@2025-03-01' = {
