@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using Mlops.Pipeline.Data.Contracts;
+
+namespace Mlops.Pipeline.Data.Readers;
+
+/// <summary>What reading one part found out about its shape.</summary>
+public sealed record PartSummary(
+    string Name,
+    IReadOnlyList<string> Columns,
+    IReadOnlyList<string> MissingColumns,
+    IReadOnlyList<string> DuplicatedColumns,
+    IReadOnlyList<string> ExtraColumns,
+    ReadProblem? Failure,
+    long Records)
+{
+    /// <summary>The part's rows were not read because its columns do not match the contract.</summary>
+    public bool Skipped => MissingColumns.Count > 0 || DuplicatedColumns.Count > 0;
+}
+
+/// <summary>A value worth showing in a report: where it is (part, record number) and what it was.</summary>
+public sealed record RecordExample(string Source, long Row, string Value);
+
+/// <summary>
+/// Reads a data set under a contract: every part in order, each record bound to typed values, in one forward pass
+/// with bounded memory. Shape problems (missing or duplicated columns, a part that is not its format, broken
+/// quoting) never throw: they end up in <see cref="Parts"/> and <see cref="MalformedExamples"/> for the validator.
+/// Call <see cref="ReadAsync"/> again for another pass.
+/// </summary>
+public sealed class ContractReader(DataSet dataSet, DataContract contract)
+{
+    public const int MaxExamples = 5;
+
+    private readonly List<PartSummary> _parts = [];
+    private readonly List<RecordExample> _malformedExamples = [];
+
+    public DataSet DataSet { get; } = dataSet ?? throw new ArgumentNullException(nameof(dataSet));
+
+    public DataContract Contract { get; } = contract ?? throw new ArgumentNullException(nameof(contract));
+
+    /// <summary>Parts read so far in the current (or last) pass.</summary>
+    public IReadOnlyList<PartSummary> Parts => _parts;
+
+    /// <summary>Records that could not be split into fields (wrong field count, a JSON line that is not an object).</summary>
+    public long MalformedRecords { get; private set; }
+
+    public IReadOnlyList<RecordExample> MalformedExamples => _malformedExamples;
+
+    /// <summary>
+    /// The well-formed records of every part whose columns match the contract, as typed rows. The same
+    /// <see cref="DataRow"/> instance is reused for each row.
+    /// </summary>
+    public async IAsyncEnumerable<DataRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        _parts.Clear();
+        _malformedExamples.Clear();
+        MalformedRecords = 0;
+        var binder = new RowBinder(Contract);
+        var row = new DataRow(Contract);
+        var columnCount = Contract.Columns.Count;
+        var map = new int[columnCount];
+        foreach (var part in DataSet.Parts)
+        {
+            await using var reader = await RecordReaders.OpenAsync(part, cancellationToken);
+            var (missing, duplicated, extra) = MapColumns(reader.Columns, map);
+            var skip = reader.Failure is not null || missing.Count > 0 || duplicated.Count > 0;
+            row.Source = part.Name;
+            while (!skip && await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.RecordProblem is { } problem)
+                {
+                    MalformedRecords++;
+                    if (_malformedExamples.Count < MaxExamples)
+                    {
+                        _malformedExamples.Add(new RecordExample(part.Name, reader.RecordNumber, problem));
+                    }
+
+                    continue;
+                }
+
+                row.RecordNumber = reader.RecordNumber;
+                var values = row.WritableValues;
+                for (var i = 0; i < columnCount; i++)
+                {
+                    values[i] = binder.Bind(i, reader.GetField(map[i]));
+                }
+
+                yield return row;
+            }
+
+            _parts.Add(new PartSummary(part.Name, reader.Columns, missing, duplicated, extra, reader.Failure, reader.RecordNumber));
+        }
+    }
+
+    private (List<string> Missing, List<string> Duplicated, List<string> Extra) MapColumns(IReadOnlyList<string> columns, int[] map)
+    {
+        var missing = new List<string>();
+        var duplicated = new List<string>();
+        var extra = new List<string>();
+        if (columns.Count == 0)
+        {
+            return (missing, duplicated, extra); // the part failed to open; its failure says why
+        }
+
+        var firstIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (!firstIndex.TryAdd(columns[i], i) && !duplicated.Contains(columns[i]))
+            {
+                duplicated.Add(columns[i]);
+            }
+
+            if (Contract.IndexOf(columns[i]) < 0 && !extra.Contains(columns[i]))
+            {
+                extra.Add(columns[i]);
+            }
+        }
+
+        for (var c = 0; c < Contract.Columns.Count; c++)
+        {
+            if (firstIndex.TryGetValue(Contract.Columns[c].Name, out var index))
+            {
+                map[c] = index;
+            }
+            else
+            {
+                map[c] = -1;
+                missing.Add(Contract.Columns[c].Name);
+            }
+        }
+
+        return (missing, duplicated, extra);
+    }
+}

@@ -1,0 +1,356 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Mlops.Pipeline.Data.Contracts;
+using Mlops.Pipeline.Data.Profiling;
+using Mlops.Pipeline.Data.Readers;
+
+namespace Mlops.Pipeline.Data.Validation;
+
+/// <summary>
+/// Applies a contract to rows seen once and turns what it saw into a <see cref="ValidationReport"/>. Memory is
+/// bounded: counters and at most <see cref="ContractReader.MaxExamples"/> examples per check, plus a bounded
+/// duplicate-row counter.
+/// </summary>
+public sealed class ValidationAccumulator
+{
+    private readonly DataContract _contract;
+    private readonly DataProfile? _reference;
+    private readonly TimeProvider _timeProvider;
+    private readonly ColumnTally[] _columns;
+    private readonly HashSet<string>?[] _allowed;
+    private readonly DuplicateRowCounter? _duplicates;
+    private readonly Dictionary<string, int> _partIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _partNames = [];
+    private long _rows;
+    private long _usableRows;
+    private long _positives;
+    private long _negatives;
+    private DateTime? _timeMin;
+    private DateTime? _timeMax;
+    private readonly Tally _beforeTimeMin = new();
+    private readonly Tally _afterTimeMax = new();
+
+    /// <param name="reference">The reference profile: the categories of columns whose categories are "learned".</param>
+    /// <param name="timeProvider">"Now" for the freshness rule.</param>
+    public ValidationAccumulator(DataContract contract, DataProfile? reference = null, TimeProvider? timeProvider = null)
+    {
+        _contract = contract ?? throw new ArgumentNullException(nameof(contract));
+        _reference = reference;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _columns = [.. contract.Columns.Select(_ => new ColumnTally())];
+        _allowed = [.. contract.Columns.Select(AllowedCategories)];
+        _duplicates = contract.Rules.MaxDuplicateRowFraction is not null ? new DuplicateRowCounter() : null;
+    }
+
+    private HashSet<string>? AllowedCategories(ColumnContract column)
+    {
+        if (column.Categories is { } listed)
+        {
+            return new HashSet<string>(listed, StringComparer.Ordinal);
+        }
+
+        if (column.CategoriesLearned && _reference?.Column(column.Name)?.Categorical is { } learned)
+        {
+            return new HashSet<string>(learned.Categories.Where(c => c.Count > 0).Select(c => c.Value), StringComparer.Ordinal);
+        }
+
+        return null;
+    }
+
+    public void Observe(DataRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        _rows++;
+        if (!_partIndex.TryGetValue(row.Source, out var part))
+        {
+            part = _partNames.Count;
+            _partIndex[row.Source] = part;
+            _partNames.Add(row.Source);
+        }
+
+        var usable = row.IsUsable;
+        if (usable)
+        {
+            _usableRows++;
+        }
+
+        var values = row.Values;
+        var hash = 0x9E3779B97F4A7C15UL;
+        for (var i = 0; i < values.Length; i++)
+        {
+            ref readonly var value = ref values[i];
+            var tally = _columns[i];
+            var column = _contract.Columns[i];
+            switch (value.State)
+            {
+                case FieldState.Null:
+                    tally.Nulls++;
+                    break;
+                case FieldState.Invalid:
+                    tally.Invalid.Add(row, value.Raw);
+                    break;
+                case FieldState.NotFinite:
+                    tally.NotFinite.Add(row, value.Raw);
+                    break;
+                case FieldState.TooLong:
+                    tally.TooLong.Add(row, value.Raw);
+                    break;
+                default:
+                    tally.Valid++;
+                    if (column.IsNumeric)
+                    {
+                        var number = value.Number;
+                        tally.Min = Math.Min(tally.Min, number);
+                        tally.Max = Math.Max(tally.Max, number);
+                        if (number < column.Min)
+                        {
+                            tally.BelowMin.Add(row, Format(number));
+                        }
+
+                        if (number > column.Max)
+                        {
+                            tally.AboveMax.Add(row, Format(number));
+                        }
+                    }
+                    else if (_allowed[i] is { } allowed && !allowed.Contains(value.Category!))
+                    {
+                        tally.Unseen.Add(row, RowBinder.Clip(value.Category!));
+                    }
+
+                    break;
+            }
+
+            if (_duplicates is not null)
+            {
+                hash = Mix(hash, (ulong)value.State);
+                hash = Mix(hash, value.Category is not null || value.Raw is not null ? value.TextHash
+                    : column.Type == ColumnType.DateTime ? (ulong)value.Time.Ticks
+                    : (ulong)BitConverter.DoubleToInt64Bits(value.Number));
+            }
+        }
+
+        _duplicates?.Observe(hash, part, row.RecordNumber);
+
+        if (row.Label is { } label)
+        {
+            if (label)
+            {
+                _positives++;
+            }
+            else
+            {
+                _negatives++;
+            }
+        }
+
+        if (_contract.TimeIndex >= 0 && values[_contract.TimeIndex] is { State: FieldState.Valid } time)
+        {
+            var t = time.Time;
+            _timeMin = _timeMin is { } min && min <= t ? min : t;
+            _timeMax = _timeMax is { } max && max >= t ? max : t;
+            if (t < _contract.Rules.TimeMin)
+            {
+                _beforeTimeMin.Add(row, FormatTime(t));
+            }
+
+            if (t > _contract.Rules.TimeMax)
+            {
+                _afterTimeMax.Add(row, FormatTime(t));
+            }
+        }
+    }
+
+    /// <summary>The report, with the shape problems <paramref name="reader"/> met while reading.</summary>
+    public ValidationReport Build(ContractReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var checks = new List<ValidationCheck>();
+        var parts = reader.Parts;
+        var rules = _contract.Rules;
+
+        var failures = parts.Where(p => p.Failure is not null).Select(p => new RecordExample(p.Name, p.Failure!.RecordNumber, p.Failure.Message)).ToList();
+        checks.Add(RowCheck("data.readable", null, failures.Count, failures, 0,
+            failures.Count == 0 ? $"{parts.Count} part(s) read to the end" : $"{failures.Count} part(s) could not be read to the end"));
+
+        var missing = parts.SelectMany(p => p.MissingColumns.Select(c => new RecordExample(p.Name, 0, c))).ToList();
+        checks.Add(RowCheck("columns.missing", null, missing.Count, missing, 0,
+            missing.Count == 0 ? "every contract column is present" : $"missing: {string.Join(", ", missing.Select(m => m.Value).Distinct())}; those parts were not read"));
+        var duplicated = parts.SelectMany(p => p.DuplicatedColumns.Select(c => new RecordExample(p.Name, 0, c))).ToList();
+        checks.Add(RowCheck("columns.duplicated", null, duplicated.Count, duplicated, 0,
+            duplicated.Count == 0 ? "no column name repeats" : $"repeated: {string.Join(", ", duplicated.Select(m => m.Value).Distinct())}; those parts were not read"));
+        var extra = parts.SelectMany(p => p.ExtraColumns.Select(c => new RecordExample(p.Name, 0, c))).ToList();
+        var extraAllowed = rules.ExtraColumns == ExtraColumnsPolicy.Ignore;
+        checks.Add(new ValidationCheck("columns.unexpected", null, extra.Count == 0 || extraAllowed, extra.Count, extraAllowed ? "ignore" : 0, extra.Count,
+            [.. extra.Take(ContractReader.MaxExamples)],
+            extra.Count == 0 ? "no columns beyond the contract" : $"not in the contract: {string.Join(", ", extra.Select(m => m.Value).Distinct())}{(extraAllowed ? " (ignored, as the contract allows)" : "")}"));
+        checks.Add(RowCheck("rows.malformed", null, reader.MalformedRecords, reader.MalformedExamples, 0,
+            reader.MalformedRecords == 0 ? "every record has the header's fields" : $"{reader.MalformedRecords} record(s) could not be split into the header's fields"));
+        checks.Add(new ValidationCheck("rows.min", null, _usableRows >= rules.MinRows, _usableRows, rules.MinRows, _rows - _usableRows, null,
+            $"{_usableRows} usable row(s) of {_rows} (a row is usable when its features and label parse)"));
+
+        if (_duplicates is not null)
+        {
+            var limit = rules.MaxDuplicateRowFraction!.Value;
+            var examples = _duplicates.Examples.Select(e => new RecordExample(_partNames[e.Part], e.Row, $"repeats row {e.FirstRow} of {_partNames[e.FirstPart]}")).ToList();
+            checks.Add(new ValidationCheck("rows.maxDuplicateFraction", null, _duplicates.Fraction <= limit, Round(_duplicates.Fraction), limit, _duplicates.Duplicates, examples,
+                _duplicates.IsExact ? "share of rows that repeat an earlier row" : $"share of rows that repeat an earlier row, estimated from a hash sample (more than {_duplicates.Capacity} distinct rows)"));
+        }
+
+        for (var i = 0; i < _contract.Columns.Count; i++)
+        {
+            AddColumnChecks(checks, _contract.Columns[i], _columns[i]);
+        }
+
+        if (_contract.Label is { Type: ColumnType.Boolean } labelColumn)
+        {
+            var classes = (_positives > 0 ? 1 : 0) + (_negatives > 0 ? 1 : 0);
+            checks.Add(new ValidationCheck("label.classes", labelColumn.Name, classes == 2, classes, 2, null, null,
+                $"{_positives} true and {_negatives} false: {(classes == 2 ? "both classes present" : "a classifier needs both classes")}"));
+            double? rate = _positives + _negatives == 0 ? null : (double)_positives / (_positives + _negatives);
+            if (rules.MinLabelRate is { } minRate)
+            {
+                checks.Add(new ValidationCheck("label.minRate", labelColumn.Name, rate >= minRate, Number(rate), minRate, null, null, "share of true labels"));
+            }
+
+            if (rules.MaxLabelRate is { } maxRate)
+            {
+                checks.Add(new ValidationCheck("label.maxRate", labelColumn.Name, rate <= maxRate, Number(rate), maxRate, null, null, "share of true labels"));
+            }
+        }
+
+        if (_contract.TimeIndex >= 0)
+        {
+            var timeColumn = _contract.Columns[_contract.TimeIndex].Name;
+            if (rules.TimeMin is { } timeMin)
+            {
+                checks.Add(new ValidationCheck("time.min", timeColumn, _beforeTimeMin.Count == 0, Text(_timeMin), FormatTime(timeMin), _beforeTimeMin.Count, _beforeTimeMin.Examples,
+                    "earliest time seen; rows before the limit are counted"));
+            }
+
+            if (rules.TimeMax is { } timeMax)
+            {
+                checks.Add(new ValidationCheck("time.max", timeColumn, _afterTimeMax.Count == 0, Text(_timeMax), FormatTime(timeMax), _afterTimeMax.Count, _afterTimeMax.Examples,
+                    "latest time seen; rows after the limit are counted"));
+            }
+
+            if (rules.MaxAgeDays is { } maxAge)
+            {
+                double? age = _timeMax is { } latest ? Round((_timeProvider.GetUtcNow().UtcDateTime - latest).TotalDays) : null;
+                checks.Add(new ValidationCheck("time.maxAgeDays", timeColumn, age <= maxAge, Number(age), maxAge, null, null,
+                    "age in days of the newest row (freshness)"));
+            }
+        }
+
+        return new ValidationReport(checks.All(c => c.Passed), checks);
+    }
+
+    private void AddColumnChecks(List<ValidationCheck> checks, ColumnContract column, ColumnTally tally)
+    {
+        var name = column.Name;
+        checks.Add(RowCheck("column.type", name, tally.Invalid.Count, tally.Invalid.Examples, 0, $"values that are not {Describe(column)}"));
+        if (column.IsNumeric)
+        {
+            checks.Add(RowCheck("column.finite", name, tally.NotFinite.Count, tally.NotFinite.Examples, 0, "NaN or infinite values"));
+        }
+
+        if (column.Type == ColumnType.Categorical)
+        {
+            checks.Add(RowCheck("column.maxLength", name, tally.TooLong.Count, tally.TooLong.Examples, column.MaxLength, $"values longer than {column.MaxLength} characters"));
+        }
+
+        var nullFraction = _rows == 0 ? 0 : (double)tally.Nulls / _rows;
+        checks.Add(new ValidationCheck("column.maxNullFraction", name, nullFraction <= column.MaxNullFraction, Round(nullFraction), column.MaxNullFraction, tally.Nulls, null,
+            "share of empty or missing values"));
+        if (column.Min is { } min)
+        {
+            checks.Add(new ValidationCheck("column.min", name, tally.BelowMin.Count == 0, tally.Valid > 0 ? tally.Min : null, min, tally.BelowMin.Count, tally.BelowMin.Examples,
+                "smallest value seen; values below the limit are counted"));
+        }
+
+        if (column.Max is { } max)
+        {
+            checks.Add(new ValidationCheck("column.max", name, tally.AboveMax.Count == 0, tally.Valid > 0 ? tally.Max : null, max, tally.AboveMax.Count, tally.AboveMax.Examples,
+                "largest value seen; values above the limit are counted"));
+        }
+
+        if (column.Categories is not null || column.CategoriesLearned)
+        {
+            var index = _contract.IndexOf(name);
+            if (_allowed[index] is null)
+            {
+                checks.Add(new ValidationCheck("column.categories", name, true, null, column.MaxUnseenShare, null, null,
+                    "not checked: the categories are learned from a reference profile and none was given"));
+            }
+            else
+            {
+                var share = tally.Valid == 0 ? 0 : (double)tally.Unseen.Count / tally.Valid;
+                checks.Add(new ValidationCheck("column.categories", name, share <= column.MaxUnseenShare, Round(share), column.MaxUnseenShare, tally.Unseen.Count, tally.Unseen.Examples,
+                    column.CategoriesLearned ? "share of values the reference profile never saw" : "share of values not in the contract's categories"));
+            }
+        }
+    }
+
+    private static ValidationCheck RowCheck(string rule, string? column, long count, IReadOnlyList<RecordExample> examples, JsonNode? limit, string message) =>
+        new(rule, column, count == 0, count, limit, count, [.. examples.Take(ContractReader.MaxExamples)], message);
+
+    private static string Describe(ColumnContract column) => column.Type switch
+    {
+        ColumnType.Number => "numbers",
+        ColumnType.Integer => "whole numbers",
+        ColumnType.Boolean => "true/false",
+        ColumnType.DateTime => $"datetimes in the format {column.Format}",
+        _ => "text",
+    };
+
+    private static ulong Mix(ulong hash, ulong value)
+    {
+        // A splitmix64 step: cheap, and order-sensitive, so (a, b) and (b, a) differ.
+        hash ^= value + 0x9E3779B97F4A7C15UL + (hash << 6) + (hash >> 2);
+        hash ^= hash >> 30;
+        hash *= 0xBF58476D1CE4E5B9UL;
+        hash ^= hash >> 27;
+        hash *= 0x94D049BB133111EBUL;
+        return hash ^ (hash >> 31);
+    }
+
+    /// <summary>Fractions are rounded to 6 decimals so the report reads well; the verdicts use the exact values.</summary>
+    private static double Round(double value) => Math.Round(value, 6);
+
+    private static JsonNode? Number(double? value) => value is { } v ? Round(v) : null;
+
+    private static JsonNode? Text(DateTime? value) => value is { } v ? FormatTime(v) : null;
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string FormatTime(DateTime value) => value.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+
+    private sealed class ColumnTally
+    {
+        public long Nulls;
+        public long Valid;
+        public double Min = double.PositiveInfinity;
+        public double Max = double.NegativeInfinity;
+        public readonly Tally Invalid = new();
+        public readonly Tally NotFinite = new();
+        public readonly Tally TooLong = new();
+        public readonly Tally BelowMin = new();
+        public readonly Tally AboveMax = new();
+        public readonly Tally Unseen = new();
+    }
+
+    /// <summary>A count of offending values and the first few of them.</summary>
+    private sealed class Tally
+    {
+        public long Count;
+        public readonly List<RecordExample> Examples = [];
+
+        public void Add(DataRow row, string? value)
+        {
+            Count++;
+            if (Examples.Count < ContractReader.MaxExamples)
+            {
+                Examples.Add(new RecordExample(row.Source, row.RecordNumber, value ?? ""));
+            }
+        }
+    }
+}

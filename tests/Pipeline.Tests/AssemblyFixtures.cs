@@ -1,0 +1,3 @@
+using Mlops.TestSupport;
+
+[assembly: AssemblyFixture(typeof(SampleDataFixture))]
