@@ -16,11 +16,11 @@ param location string = resourceGroup().location
 @description('Name of the registered model the scoring app serves (a folder in the registry container).')
 param modelName string = 'flights'
 
-@description('Model version the production slot serves; the rollout owns it after the first deployment: pass the current value when redeploying.')
-param productionModelVersion string = ''
+@description('Model version or alias the production slot serves; the rollout owns it after the first deployment: pass the current value when redeploying.')
+param productionModelVersion string = 'champion'
 
-@description('Model version the staging slot serves; the rollout owns it after the first deployment: pass the current value when redeploying.')
-param stagingModelVersion string = ''
+@description('Model version or alias the staging slot serves; the rollout owns it after the first deployment: pass the current value when redeploying.')
+param stagingModelVersion string = 'champion'
 
 @description('SKU of the scoring App Service plan (Linux); deployment slots need Standard or above.')
 @allowed([
@@ -32,7 +32,7 @@ param stagingModelVersion string = ''
 param scoringPlanSku string = 'P0v3'
 
 @description('Relative path App Service probes on the scoring app to take unhealthy instances out.')
-param scoringHealthCheckPath string = '/health'
+param scoringHealthCheckPath string = '/health/ready'
 
 @description('Upper bound of Functions instances on the Flex Consumption plan.')
 @minValue(1)
@@ -78,6 +78,7 @@ var scoringSiteName = 'app-scoring-${resourceToken}'
 var dataStorageAccountName = 'stdata${take(resourceToken, 18)}'
 var runtimeStorageAccountName = 'stfunc${take(resourceToken, 18)}'
 var workspaceName = 'log-mlops-${resourceToken}'
+var applicationInsightsName = 'appi-mlops-${resourceToken}'
 var stagingSlotName = 'staging'
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -86,7 +87,7 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     workspaceName: workspaceName
-    applicationInsightsName: 'appi-mlops-${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     retentionInDays: logRetentionInDays
   }
 }
@@ -182,6 +183,7 @@ module roles 'modules/roles.bicep' = {
     trainingDataContainer: trainingDataContainer
     runtimeStorageAccountName: runtimeStorageAccountName
     workspaceName: workspaceName
+    applicationInsightsName: applicationInsightsName
   }
 }
 

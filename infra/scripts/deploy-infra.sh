@@ -20,14 +20,17 @@ tagged() { # $1: azd-service-name
 }
 
 scoring=$(tagged scoring)
-production_version=""
-staging_version=""
+# Before the first rollout both slots serve the champion alias.
+production_version=champion
+staging_version=champion
 if [ -n "$scoring" ]; then
   production_version=$(az webapp config appsettings list --resource-group "$RESOURCE_GROUP" --name "$scoring" \
     --query "[?name=='Scoring__ModelVersion'].value | [0]" --output tsv)
   staging_version=$(az webapp config appsettings list --resource-group "$RESOURCE_GROUP" --name "$scoring" --slot staging \
     --query "[?name=='Scoring__ModelVersion'].value | [0]" --output tsv)
 fi
+production_version=${production_version:-champion}
+staging_version=${staging_version:-champion}
 
 functions=$(tagged functions)
 enable_subscription=false

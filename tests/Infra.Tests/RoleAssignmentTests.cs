@@ -15,11 +15,13 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate compiled)
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string WebsiteContributor = "de139f84-1756-47ae-9be6-808fbbe84772";
     private const string LogAnalyticsReader = "73c42c96-874c-492b-b04d-ab87d138a893";
+    private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
 
     private const string Containers = "Microsoft.Storage/storageAccounts/blobServices/containers";
     private const string StorageAccounts = "Microsoft.Storage/storageAccounts";
     private const string Sites = "Microsoft.Web/sites";
     private const string Workspaces = "Microsoft.OperationalInsights/workspaces";
+    private const string Components = "Microsoft.Insights/components";
 
     /// <summary>(who, role id, scope resource type, scope resource name parts as the roles module names them).</summary>
     private static readonly (string Who, string RoleId, string ScopeType, string ScopeName)[] Expected =
@@ -33,6 +35,8 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate compiled)
         ("functions", LogAnalyticsReader, Workspaces, "workspaceName"),
         ("scoring", StorageBlobDataReader, Containers, "dataStorageAccountName/default/registryContainer"),
         ("scoring/staging", StorageBlobDataReader, Containers, "dataStorageAccountName/default/registryContainer"),
+        ("scoring", MonitoringMetricsPublisher, Components, "applicationInsightsName"),
+        ("scoring/staging", MonitoringMetricsPublisher, Components, "applicationInsightsName"),
     ];
 
     public static TheoryData<string, string, string, string> ExpectedAssignments()
@@ -141,6 +145,7 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate compiled)
     [InlineData("dataStorageAccountName", "data-storage", "name")]
     [InlineData("runtimeStorageAccountName", "runtime-storage", "name")]
     [InlineData("workspaceName", "monitoring", "workspaceName")]
+    [InlineData("applicationInsightsName", "monitoring", "applicationInsightsName")]
     public void Roles_module_refers_to_the_resources_main_deploys(string rolesParameter, string module, string moduleParameter)
     {
         var inRoles = ArmTemplate.Str(compiled.Template.ModuleNamed("roles").Parameter(rolesParameter));

@@ -26,6 +26,9 @@ param scoringStagingSlotName string
 @description('Name of the Log Analytics workspace.')
 param workspaceName string
 
+@description('Name of the Application Insights component.')
+param applicationInsightsName string
+
 var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
@@ -33,6 +36,7 @@ var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   websiteContributor: 'de139f84-1756-47ae-9be6-808fbbe84772'
   logAnalyticsReader: '73c42c96-874c-492b-b04d-ab87d138a893'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
 resource dataAccount 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
@@ -75,6 +79,10 @@ var scoringStagingPrincipalId = scoringSite::staging.identity.principalId
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' existing = {
   name: workspaceName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
 }
 
 // Functions: registers models (write) in the registry container.
@@ -171,5 +179,27 @@ resource scoringStagingRegistryReader 'Microsoft.Authorization/roleAssignments@2
     principalId: scoringStagingPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
+  }
+}
+
+// Scoring, both slots: the Azure Monitor exporter sends telemetry with the slot's Entra ID token
+// (DefaultAzureCredential in src/Scoring), which ingestion accepts only with this role on the component.
+resource scoringProductionTelemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: applicationInsights
+  name: guid(applicationInsights.id, scoringSite.id, roles.monitoringMetricsPublisher)
+  properties: {
+    principalId: scoringProductionPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+resource scoringStagingTelemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: applicationInsights
+  name: guid(applicationInsights.id, scoringSite::staging.id, roles.monitoringMetricsPublisher)
+  properties: {
+    principalId: scoringStagingPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
 }

@@ -39,10 +39,10 @@ param registryContainer string
 @description('Name of the registered model the app serves.')
 param modelName string
 
-@description('Model version served by the production slot; empty until the first rollout (moves with a swap).')
+@description('Model version or alias served by the production slot (moves with a swap).')
 param productionModelVersion string
 
-@description('Model version served by the staging slot; empty until the first rollout (moves with a swap).')
+@description('Model version or alias served by the staging slot (moves with a swap).')
 param stagingModelVersion string
 
 
