@@ -1,0 +1,3 @@
+using Mlops.Scoring.Hosting;
+
+await ScoringApp.Create(args).RunAsync();

@@ -1,0 +1,3 @@
+using Mlops.Scoring.Tests;
+
+[assembly: AssemblyFixture(typeof(ScoringAppFixture))]
