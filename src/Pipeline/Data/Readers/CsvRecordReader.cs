@@ -82,13 +82,8 @@ internal sealed class CsvRecordReader : IRecordReader
         RecordProblem = null;
         Array.Clear(_isUnquoted);
         var row = _reader.Current;
-        if (row.ColCount != Columns.Count)
-        {
-            RecordProblem = $"{row.ColCount} fields where the header has {Columns.Count}";
-            return true;
-        }
-
-        for (var i = 0; i < row.ColCount; i++)
+        // Quoting first: an unterminated quote also swallows separators, so the field count would hide the real cause.
+        for (var i = 0; i < Math.Min(row.ColCount, Columns.Count); i++)
         {
             var span = row[i].Span;
             if (span.IsEmpty || span[0] != '"')
@@ -112,6 +107,11 @@ internal sealed class CsvRecordReader : IRecordReader
 
                 RecordProblem = $"column '{Columns[i]}': text after a closing quote";
             }
+        }
+
+        if (row.ColCount != Columns.Count)
+        {
+            RecordProblem = $"{row.ColCount} fields where the header has {Columns.Count}";
         }
 
         return true;

@@ -134,7 +134,7 @@ internal sealed class ParquetRecordReader : IRecordReader
         public static async ValueTask<ColumnBuffer> ReadAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
         {
             var type = field.ClrType;
-            if (type == typeof(string))
+            if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
             {
                 var values = new string?[count];
                 await group.ReadAsync(field, values, cancellationToken: cancellationToken);

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace Mlops.Pipeline.Data.Readers;
@@ -48,7 +47,7 @@ public static class RecordReaders
             Stream content = peekable;
             if (isGzip)
             {
-                content = new PeekableStream(new GZipStream(peekable, CompressionMode.Decompress));
+                content = new PeekableStream(new VerifiedGzipStream(peekable));
                 head = await ((PeekableStream)content).PeekAsync(64, cancellationToken);
             }
 
