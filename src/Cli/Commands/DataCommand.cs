@@ -9,6 +9,9 @@ public static class DataCommand
     {
         var data = new Command("data", "Sample data sets, validation, profiles and drift.");
         data.Add(DataSamplesCommand.Create());
+        data.Add(DataValidateCommand.Create());
+        data.Add(DataProfileCommand.Create());
+        data.Add(DataDriftCommand.Create());
         return data;
     }
 }
