@@ -107,41 +107,8 @@ public static class ScoringEndpoints
     {
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
-        writer.WriteStartObject();
-        writer.WriteString("model", serving.Model.Name);
-        writer.WriteString("version", serving.Model.Version);
-        if (isBatch)
-        {
-            writer.WriteStartArray("predictions");
-            for (var row = 0; row < scored.Values.Length; row++)
-            {
-                writer.WriteStartObject();
-                WritePrediction(writer, scored, row);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-        else
-        {
-            WritePrediction(writer, scored, 0);
-        }
-
-        writer.WriteEndObject();
+        ScoreResponseWriter.Write(writer, serving.Model.Name, serving.Model.Version, scored, 0, scored.Values.Length, isBatch);
         await writer.FlushAsync(context.RequestAborted);
-    }
-
-    private static void WritePrediction(Utf8JsonWriter writer, ScoredBatch scored, int row)
-    {
-        if (scored.Labels is { } labels)
-        {
-            writer.WriteNumber("probability", scored.Values[row]);
-            writer.WriteBoolean("label", labels[row]);
-        }
-        else
-        {
-            writer.WriteNumber("value", scored.Values[row]);
-        }
     }
 
     /// <summary>A pooled buffer holding the body, or null when the body exceeds the limit.</summary>

@@ -1,0 +1,50 @@
+using Mlops.Local.Samples;
+using Mlops.Local.Toolchain;
+using Mlops.Scoring.Tests;
+
+namespace Mlops.ScoringBench;
+
+/// <summary>
+/// The flights model the tests use (<see cref="FlightsTestModel"/>: LightGbm trained with ML.NET on January 2001
+/// of flights-20k, exported to ONNX), written as a candidate package into a temporary folder.
+/// </summary>
+internal sealed class BenchModel : IDisposable
+{
+    private BenchModel(string directory, FlightsTestModel model)
+    {
+        Directory = directory;
+        Model = model;
+    }
+
+    /// <summary>The candidate package: model.onnx, model.zip, candidate.json.</summary>
+    public string Directory { get; }
+
+    public FlightsTestModel Model { get; }
+
+    public string ModelZip => Path.Combine(Directory, "model.zip");
+
+    public string ModelOnnx => Path.Combine(Directory, "model.onnx");
+
+    public static async Task<BenchModel> TrainAsync(ToolchainDirectory toolchain, CancellationToken cancellationToken = default)
+    {
+        var root = System.IO.Directory.CreateTempSubdirectory("mlops-scoring-bench-").FullName;
+        var samples = Path.Combine(root, "samples");
+        await FlightsSampleData.WriteMonthlyCsvAsync(
+            FlightsSource.ReadAsync(FlightsSource.PathOf(toolchain, FlightsSourceKind.Flights20k), cancellationToken),
+            samples, ["2001-01"], cancellationToken: cancellationToken);
+        var package = Path.Combine(root, "package");
+        var model = FlightsTestModel.TrainAndPackage(Path.Combine(samples, FlightsSampleData.FileName("2001-01")), package);
+        return new BenchModel(package, model);
+    }
+
+    /// <summary>One row as a request body, exactly as the tests send it.</summary>
+    public static object RequestRow(FlightsTestModel.Row row) => new
+    {
+        date = row.Date,
+        distance = row.Distance,
+        origin = row.Origin,
+        destination = row.Destination,
+    };
+
+    public void Dispose() => System.IO.Directory.Delete(Path.GetDirectoryName(Directory)!, recursive: true);
+}
