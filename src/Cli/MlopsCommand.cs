@@ -13,6 +13,7 @@ public static class MlopsCommand
         root.Add(DataCommand.Create());
         root.Add(AzuriteCommand.Create());
         root.Add(ModelsCommand.Create());
+        root.Add(TrainCommand.Create());
         return root;
     }
 
