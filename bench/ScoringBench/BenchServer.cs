@@ -54,7 +54,7 @@ internal static class BenchServer
         }
 
         var options = app.Services.GetRequiredService<IOptions<ScoringOptions>>().Value;
-        bench.SetReady(serving, options, model.ModelZip);
+        bench.SetReady(serving, model.ModelZip);
         Console.WriteLine($"READY http://127.0.0.1:{port} model {serving.Model.Name} v{serving.Model.Version}; " +
             $"batching {(options.Batching.Enabled ? $"on (≤{options.Batching.MaxRowsPerRequest} rows/request, ≤{options.Batching.MaxBatchRows} rows/call, delay {options.Batching.MaxQueueDelayMilliseconds} ms)" : "off")}; " +
             $"{Environment.ProcessorCount} processor(s); bodies in {output}");

@@ -36,10 +36,17 @@ grep '^READY' "$OUT/server.log" || { echo "the server did not get ready in 180 s
 SCENARIOS=("single-c16 single.txt 16" "single-c1 single.txt 1" "batch100-c16 batch100.txt 16")
 ENDPOINTS=("score /score" "floor /bench/floor" "peer /bench/peer")
 
-run() { # run <duration> <round> <scenario...> <endpoint...>
-  local duration=$1 round=$2 scenario=$3 bodies=$4 connections=$5 endpoint=$6 path=$7
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }   # server user+system time, in clock ticks
+batching() { curl -s "http://127.0.0.1:$PORT/bench/batching"; }
+TICK=$(getconf CLK_TCK)
+
+run() { # run <duration> <round> <scenario...> <endpoint...>: one RESULT line, with the server's CPU time per request
+  local duration=$1 round=$2 scenario=$3 bodies=$4 connections=$5 endpoint=$6 path=$7 before after batched
+  before=$(cpu_ticks); batched=$(batching)
   taskset -c "$WRK_CPU" wrk -t1 -c"$connections" -d"$duration" --latency -s $BENCH/post.lua \
-    "http://127.0.0.1:$PORT$path" -- "$OUT/$bodies" | grep '^RESULT' | sed "s|^RESULT|$scenario $endpoint $round|"
+    "http://127.0.0.1:$PORT$path" -- "$OUT/$bodies" | grep '^RESULT' | sed "s|^RESULT|$scenario $endpoint $round|" >"$OUT/last.txt"
+  after=$(cpu_ticks)
+  echo "$(cat "$OUT/last.txt") cpu_s=$(awk -v t=$((after - before)) -v hz="$TICK" 'BEGIN {printf "%.2f", t / hz}') $batched $(batching | sed 's/calls=/calls_after=/; s/batched=/batched_after=/')"
 }
 
 echo "warm-up: $WARMUP per endpoint and scenario"

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.IO.Pipelines;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Mlops.Scoring.Model;
 using Mlops.Scoring.Scoring;
@@ -60,7 +57,7 @@ public static class ScoringEndpoints
                 return;
             }
 
-            var body = await ReadBodyAsync(context, settings.MaxRequestBytes);
+            var body = await RequestBody.ReadAsync(context, settings.MaxRequestBytes);
             if (body is null)
             {
                 outcome = "bad_request";
@@ -73,7 +70,7 @@ public static class ScoringEndpoints
             bool isBatch;
             try
             {
-                columns = new ScoreRequestParser(serving.Model.Signature, settings.MaxRowsPerRequest).Parse(body.Value.Span, out isBatch);
+                columns = serving.Parser.Parse(body.Value.Span, out isBatch);
             }
             catch (ScoringRequestException ex)
             {
@@ -88,9 +85,9 @@ public static class ScoringEndpoints
 
             var scored = serving.Batcher is { } batcher && columns.Count <= settings.Batching.MaxRowsPerRequest
                 ? await batcher.ScoreAsync(columns, context.RequestAborted)
-                : serving.Model.Score(columns);
+                : new ScoredRows(serving.Model.Score(columns), 0, columns.Count);
             serving.Metrics.RecordScored(columns, scored);
-            await WriteScoresAsync(context, serving, scored, isBatch);
+            await ScoreResponseWriter.WriteAsync(context.Response, serving.Model.Name, serving.Model.Version, scored, isBatch, context.RequestAborted);
             outcome = "success";
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -101,52 +98,6 @@ public static class ScoringEndpoints
         {
             serving.Metrics.RecordRequest(outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-    }
-
-    private static async Task WriteScoresAsync(HttpContext context, ServingModel serving, ScoredBatch scored, bool isBatch)
-    {
-        context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
-        ScoreResponseWriter.Write(writer, serving.Model.Name, serving.Model.Version, scored, 0, scored.Values.Length, isBatch);
-        await writer.FlushAsync(context.RequestAborted);
-    }
-
-    /// <summary>A pooled buffer holding the body, or null when the body exceeds the limit.</summary>
-    private static async Task<PooledBody?> ReadBodyAsync(HttpContext context, int limit)
-    {
-        if (context.Request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var reader = context.Request.BodyReader;
-        while (true)
-        {
-            var read = await reader.ReadAsync(context.RequestAborted);
-            if (read.Buffer.Length > limit)
-            {
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                return null;
-            }
-
-            if (read.IsCompleted)
-            {
-                var length = (int)read.Buffer.Length;
-                var array = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
-                read.Buffer.CopyTo(array);
-                reader.AdvanceTo(read.Buffer.End);
-                return new PooledBody(array, length);
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
-    }
-
-    private readonly record struct PooledBody(byte[] Array, int Length)
-    {
-        public ReadOnlySpan<byte> Span => Array.AsSpan(0, Length);
-
-        public void Return() => ArrayPool<byte>.Shared.Return(Array);
     }
 
     private static IResult NotReady(ModelHost host) => Results.Problem(

@@ -5,9 +5,13 @@ using Mlops.Scoring.Telemetry;
 namespace Mlops.Scoring.Model;
 
 /// <summary>A model version loaded, warmed up and ready to score, with its batcher and telemetry.</summary>
-public sealed class ServingModel(OnnxModel model, MicroBatcher? batcher, ScoringMetrics metrics, string registeredAt) : IAsyncDisposable
+public sealed class ServingModel(OnnxModel model, MicroBatcher? batcher, ScoringMetrics metrics, string registeredAt, ScoreRequestParser? parser = null)
+    : IAsyncDisposable
 {
     public OnnxModel Model { get; } = model;
+
+    /// <summary>The request parser for this model, made once (it is thread-safe).</summary>
+    public ScoreRequestParser Parser { get; } = parser ?? new ScoreRequestParser(model.Signature, new ScoringOptions().MaxRowsPerRequest);
 
     public MicroBatcher? Batcher { get; } = batcher;
 

@@ -76,7 +76,8 @@ public sealed partial class ModelLoader(
             WarmUp(model);
             var metrics = new ScoringMetrics(meterFactory, new ModelIdentity(manifest.Model, version, settings.SlotName, signature));
             var batcher = settings.Batching.Enabled ? new MicroBatcher(model, settings.Batching) : null;
-            return new ServingModel(model, batcher, metrics, manifest.RegisteredAt.ToString("O"));
+            return new ServingModel(model, batcher, metrics, manifest.RegisteredAt.ToString("O"),
+                new ScoreRequestParser(signature, settings.MaxRowsPerRequest));
         }
         catch
         {

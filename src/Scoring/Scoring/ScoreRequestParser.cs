@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -12,16 +13,26 @@ namespace Mlops.Scoring.Scoring;
 /// </summary>
 public sealed class ScoreRequestParser
 {
+    /// <summary>Distinct values kept per categorical feature, so a flood of made-up values cannot grow memory.</summary>
+    internal const int MaxInternedPerFeature = 4_096;
+
+    private const int MaxInternedLength = 64;
+
     private readonly ModelSignature _signature;
     private readonly byte[][] _utf8Names;
     private readonly int _maxRows;
+    private readonly DateTemplate?[] _dateTemplates;
+    private readonly ConcurrentDictionary<string, string>?[] _categories;
 
+    /// <summary>One parser per served model: it is thread-safe and keeps what it learns (category strings) across requests.</summary>
     public ScoreRequestParser(ModelSignature signature, int maxRows)
     {
         ArgumentNullException.ThrowIfNull(signature);
         _signature = signature;
         _maxRows = maxRows;
         _utf8Names = [.. signature.Features.Select(f => Encoding.UTF8.GetBytes(f.Name))];
+        _dateTemplates = [.. signature.Features.Select(f => f.Type == FeatureType.DateTime ? DateTemplate.TryCreate(f.Format) : null)];
+        _categories = [.. signature.Features.Select(f => f.Type == FeatureType.Categorical ? new ConcurrentDictionary<string, string>(StringComparer.Ordinal) : null)];
     }
 
     /// <summary>Parses the body; <paramref name="isBatch"/> tells whether it was an array.</summary>
@@ -181,11 +192,12 @@ public sealed class ScoreRequestParser
                     throw WrongType(ref reader, spec, "a string", row);
                 }
 
-                columns.Text(feature)[index] = reader.GetString()!;
+                columns.Text(feature)[index] = ReadCategory(ref reader, feature);
                 break;
             case FeatureType.DateTime:
                 if (reader.TokenType != JsonTokenType.String
-                    || !DateTime.TryParseExact(reader.GetString(), spec.Format ?? "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                    || !(_dateTemplates[feature] is { } template && !reader.ValueIsEscaped && template.TryParse(reader.ValueSpan, out var date))
+                    && !DateTime.TryParseExact(reader.GetString(), spec.Format ?? "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
                 {
                     throw WrongType(ref reader, spec, $"a date and time as \"{spec.Format ?? "ISO 8601"}\"", row);
                 }
@@ -193,6 +205,33 @@ public sealed class ScoreRequestParser
                 columns.Dates(feature)[index] = date;
                 break;
         }
+    }
+
+    /// <summary>
+    /// The value as a string, shared between requests for values seen before (category values repeat: airports,
+    /// carriers), so a known value costs a lookup and no allocation. At most <see cref="MaxInternedPerFeature"/>
+    /// values per feature are kept; others are read as usual.
+    /// </summary>
+    private string ReadCategory(ref Utf8JsonReader reader, int feature)
+    {
+        var utf8 = reader.ValueSpan;
+        if (reader.ValueIsEscaped || utf8.Length > MaxInternedLength)
+        {
+            return reader.GetString()!;
+        }
+
+        // The reader has checked the UTF-8 already.
+        Span<char> chars = stackalloc char[MaxInternedLength];
+        var length = Encoding.UTF8.GetChars(utf8, chars);
+        var known = _categories[feature]!;
+        var lookup = known.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars[..length], out var value))
+        {
+            return value;
+        }
+
+        value = new string(chars[..length]);
+        return known.Count < MaxInternedPerFeature ? known.GetOrAdd(value, value) : value;
     }
 
     private static ScoringRequestException WrongType(ref Utf8JsonReader reader, SignatureFeature spec, string expected, int? row)
@@ -209,4 +248,116 @@ public sealed class ScoreRequestParser
     }
 
     private static string? Shorten(string? text) => text is { Length: > 40 } ? text[..40] + "…" : text;
+}
+
+/// <summary>
+/// A fast path for fixed-width datetime formats made of yyyy, MM, dd, HH, mm, ss and the separators '-', ' ', 'T', ':'
+/// (such as "yyyy-MM-dd HH:mm"): reads the digits in place from the UTF-8 bytes. It accepts only values
+/// <see cref="DateTime.TryParseExact(string, string, IFormatProvider, DateTimeStyles, out DateTime)"/> accepts with the same
+/// result; anything else (another width, a bad digit, an impossible date) falls back to TryParseExact, which decides.
+/// </summary>
+internal sealed class DateTemplate
+{
+    private readonly byte[] _pattern;
+    private readonly (char Field, int Start)[] _fields;
+
+    private DateTemplate(byte[] pattern, (char Field, int Start)[] fields)
+    {
+        _pattern = pattern;
+        _fields = fields;
+    }
+
+    public static DateTemplate? TryCreate(string? format)
+    {
+        if (format is null)
+        {
+            return null;
+        }
+
+        var pattern = new byte[format.Length];
+        var fields = new List<(char, int)>();
+        for (var i = 0; i < format.Length;)
+        {
+            var c = format[i];
+            var width = c switch { 'y' => 4, 'M' or 'd' or 'H' or 'm' or 's' => 2, _ => 0 };
+            if (width > 0)
+            {
+                if (i + width > format.Length || format.AsSpan(i, width).ContainsAnyExcept(c)
+                    || (i + width < format.Length && format[i + width] == c) || fields.Exists(f => f.Item1 == c))
+                {
+                    return null;
+                }
+
+                fields.Add((c, i));
+                pattern.AsSpan(i, width).Fill((byte)'0');
+                i += width;
+            }
+            else if (c is '-' or ' ' or 'T' or ':')
+            {
+                pattern[i++] = (byte)c;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return fields.Exists(f => f.Item1 == 'y') && fields.Exists(f => f.Item1 == 'M') && fields.Exists(f => f.Item1 == 'd')
+            ? new DateTemplate(pattern, [.. fields])
+            : null;
+    }
+
+    public bool TryParse(ReadOnlySpan<byte> value, out DateTime date)
+    {
+        date = default;
+        if (value.Length != _pattern.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var expected = _pattern[i];
+            if (expected == (byte)'0' ? !char.IsAsciiDigit((char)value[i]) : value[i] != expected)
+            {
+                return false;
+            }
+        }
+
+        int year = 1, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+        foreach (var (field, start) in _fields)
+        {
+            var number = field == 'y'
+                ? Digits(value, start, 4)
+                : Digits(value, start, 2);
+            switch (field)
+            {
+                case 'y': year = number; break;
+                case 'M': month = number; break;
+                case 'd': day = number; break;
+                case 'H': hour = number; break;
+                case 'm': minute = number; break;
+                default: second = number; break;
+            }
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        date = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        return true;
+    }
+
+    private static int Digits(ReadOnlySpan<byte> value, int start, int width)
+    {
+        var number = 0;
+        for (var i = start; i < start + width; i++)
+        {
+            number = (number * 10) + (value[i] - '0');
+        }
+
+        return number;
+    }
 }

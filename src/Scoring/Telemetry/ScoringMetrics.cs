@@ -49,8 +49,14 @@ public sealed class ScoringMetrics : IDisposable
 
     public void RecordScored(FeatureColumns columns, ScoredBatch scored)
     {
-        ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(scored);
+        RecordScored(columns, new ScoredRows(scored, 0, scored.Values.Length));
+    }
+
+    /// <summary>Counts a request's rows, inputs and predictions; <paramref name="scored"/> is its slice of a micro-batch.</summary>
+    public void RecordScored(FeatureColumns columns, ScoredRows scored)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
         _rows.Add(columns.Count, new TagList(_modelTags));
         _bins?.Count(columns, scored);
     }
@@ -86,7 +92,7 @@ public sealed class ScoringMetrics : IDisposable
             _predictionCounts = new long[_predictionEdges.Length + 1];
         }
 
-        public void Count(FeatureColumns columns, ScoredBatch scored)
+        public void Count(FeatureColumns columns, ScoredRows scored)
         {
             for (var k = 0; k < _numeric.Length; k++)
             {
@@ -107,7 +113,7 @@ public sealed class ScoringMetrics : IDisposable
                 }
             }
 
-            foreach (var value in scored.Values)
+            foreach (var value in scored.Batch.Values.AsSpan(scored.Offset, scored.Count))
             {
                 Interlocked.Increment(ref _predictionCounts[BinOf(_predictionEdges, value)]);
             }
