@@ -14,6 +14,7 @@ public static class MlopsCommand
         root.Add(AzuriteCommand.Create());
         root.Add(ModelsCommand.Create());
         root.Add(TrainCommand.Create());
+        root.Add(DemoCommand.Create());
         return root;
     }
 
