@@ -5,7 +5,7 @@ using Mlops.Scoring.Tests;
 namespace Mlops.ScoringBench;
 
 /// <summary>
-/// The flights model the tests use (<see cref="FlightsTestModel"/>: LightGbm trained with ML.NET on January 2001
+/// The flights model the tests use (<see cref="FlightsTestModel"/>: LightGbm trained by the pipeline on January 2001
 /// of flights-20k, exported to ONNX), written as a candidate package into a temporary folder.
 /// </summary>
 internal sealed class BenchModel : IDisposable
@@ -33,7 +33,7 @@ internal sealed class BenchModel : IDisposable
             FlightsSource.ReadAsync(FlightsSource.PathOf(toolchain, FlightsSourceKind.Flights20k), cancellationToken),
             samples, ["2001-01"], cancellationToken: cancellationToken);
         var package = Path.Combine(root, "package");
-        var model = FlightsTestModel.TrainAndPackage(Path.Combine(samples, FlightsSampleData.FileName("2001-01")), package);
+        var model = await FlightsTestModel.TrainAndPackageAsync(Path.Combine(samples, FlightsSampleData.FileName("2001-01")), package, cancellationToken);
         return new BenchModel(package, model);
     }
 

@@ -1,14 +1,20 @@
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers.LightGbm;
+using Mlops.Local.Toolchain;
+using Mlops.Pipeline.Data.Contracts;
+using Mlops.Pipeline.Data.Readers;
+using Mlops.Pipeline.Training;
 using Mlops.Scoring.Model;
+using DatePart = Mlops.Scoring.Model.DatePart;
 
 namespace Mlops.Scoring.Tests;
 
 /// <summary>
-/// A LightGbm model trained with ML.NET on real flights data (January 2001), exported to ONNX and written as a
-/// candidate package, so the scoring app is tested against a real model and real ML.NET scores.
+/// The flights model as the product makes it: the pipeline trains LightGbm on real flights data (January 2001)
+/// with the sample contract and spec, exports it to ONNX and writes the candidate package, so the scoring app is
+/// tested against a real model and the pipeline's own ML.NET scores. <see cref="Signature"/> is a hand-written
+/// signature of the same shape, for parser tests that need no model.
 /// </summary>
 public sealed class FlightsTestModel
 {
@@ -65,13 +71,29 @@ public sealed class FlightsTestModel
 
     public required IReadOnlyList<Row> Holdout { get; init; }
 
-    /// <summary>ML.NET's probabilities for <see cref="Holdout"/>, in order.</summary>
+    /// <summary>ML.NET's probabilities for <see cref="Holdout"/>, in order, from the package's model.zip.</summary>
     public required float[] HoldoutProbabilities { get; init; }
 
-    /// <summary>Trains on the first 80% of the month's rows (time order) and writes the package into <paramref name="directory"/>.</summary>
-    public static FlightsTestModel TrainAndPackage(string csvPath, string directory)
+    /// <summary>The signature the pipeline wrote into candidate.json: what the served model takes and bins.</summary>
+    public required ModelSignature PackagedSignature { get; init; }
+
+    /// <summary>
+    /// Trains with the product's pipeline (<see cref="ModelTrainer"/>, the sample contract and training spec) on one
+    /// month of flights, writing the candidate package into <paramref name="directory"/>, and scores the pipeline's
+    /// holdout with the packaged ML.NET model: the reference the scoring app must match.
+    /// </summary>
+    public static async Task<FlightsTestModel> TrainAndPackageAsync(string csvPath, string directory, CancellationToken cancellationToken = default)
     {
-        var rows = File.ReadLines(csvPath).Skip(1).Select(line =>
+        var root = ToolchainDirectory.Locate().Root;
+        var contractJson = await File.ReadAllTextAsync(Path.Combine(root, "samples", "flights", "contract.json"), cancellationToken);
+        var specJson = await File.ReadAllTextAsync(Path.Combine(root, "samples", "flights", "training.json"), cancellationToken);
+        var contract = DataContractParser.Parse(contractJson);
+        var data = DataSet.FromPath(csvPath);
+        var identity = await DataSetIdentity.ComputeAsync(data, new Uri(csvPath).AbsoluteUri, cancellationToken: cancellationToken);
+        var result = await new ModelTrainer().TrainAsync(
+            new TrainingRequest(data, identity, contract, contractJson, TrainingSpecParser.Parse(specJson, contract), specJson, directory), cancellationToken);
+
+        var holdout = File.ReadLines(csvPath).Skip(1).Select(line =>
         {
             var f = line.Split(',');
             var date = DateTime.ParseExact(f[0], "yyyy-MM-dd HH:mm", null);
@@ -85,21 +107,10 @@ public sealed class FlightsTestModel
                 Destination = f[4],
                 Label = f[5] == "true",
             };
-        }).ToList();
-        var split = rows.Count * 4 / 5;
-        var ml = new MLContext(seed: 1);
-        var pipeline = ml.Transforms.Categorical.OneHotEncoding([new("origin_onehot", "origin"), new("destination_onehot", "destination")], maximumNumberOfKeys: 100)
-            .Append(ml.Transforms.Concatenate("Features", "date_hour", "date_dayofweek", "distance", "origin_onehot", "destination_onehot"))
-            .Append(ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { NumberOfIterations = 50, Seed = 1, NumberOfThreads = 1 }));
-        var train = ml.Data.LoadFromEnumerable(rows.Take(split));
-        var model = pipeline.Fit(train);
-
-        Directory.CreateDirectory(directory);
-        var holdout = rows.Skip(split).ToList();
-        var holdoutView = ml.Data.LoadFromEnumerable(holdout);
-        var probabilities = ml.Data.CreateEnumerable<Scored>(model.Transform(holdoutView), reuseRowObject: false).Select(s => s.Probability).ToArray();
-        ml.Model.Save(model, train.Schema, Path.Combine(directory, "model.zip"));
-        var inputSample = ml.Data.LoadFromEnumerable(holdout.Take(5).Select(r => new Input
+        }).Where(r => DateTime.ParseExact(r.Date, "yyyy-MM-dd HH:mm", null) >= result.HoldoutFrom!.Value).ToList();
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(directory, "model.zip"), out _);
+        var inputs = ml.Data.LoadFromEnumerable(holdout.Select(r => new Input
         {
             Hour = r.Hour,
             DayOfWeek = r.DayOfWeek,
@@ -107,18 +118,9 @@ public sealed class FlightsTestModel
             Origin = r.Origin,
             Destination = r.Destination,
         }));
-        using (var onnx = File.Create(Path.Combine(directory, "model.onnx")))
-        {
-            ml.Model.ConvertToOnnx(model, inputSample, onnx, "Probability", "PredictedLabel");
-        }
-
-        var candidate = new Dictionary<string, object>
-        {
-            ["model"] = "flights",
-            ["trainer"] = "LightGbm",
-            ["signature"] = Signature,
-        };
-        File.WriteAllText(Path.Combine(directory, "candidate.json"), JsonSerializer.Serialize(candidate, ModelSignature.JsonOptions));
-        return new FlightsTestModel { Holdout = holdout, HoldoutProbabilities = probabilities };
+        var probabilities = ml.Data.CreateEnumerable<Scored>(model.Transform(inputs), reuseRowObject: false).Select(s => s.Probability).ToArray();
+        using var candidate = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "candidate.json"), cancellationToken));
+        var signature = candidate.RootElement.GetProperty("signature").Deserialize<ModelSignature>(ModelSignature.JsonOptions)!;
+        return new FlightsTestModel { Holdout = holdout, HoldoutProbabilities = probabilities, PackagedSignature = signature };
     }
 }

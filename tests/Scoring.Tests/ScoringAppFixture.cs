@@ -35,7 +35,7 @@ public sealed class ScoringAppFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await Task.WhenAll(_azurite.InitializeAsync().AsTask(), _samples.InitializeAsync().AsTask());
-        Model = FlightsTestModel.TrainAndPackage(_samples.PathOf("2001-01"), _packageDirectory);
+        Model = await FlightsTestModel.TrainAndPackageAsync(_samples.PathOf("2001-01"), _packageDirectory);
         Registry = new ModelRegistry(_azurite.ConnectionString);
         GoodVersion = (await Registry.RegisterAsync(_packageDirectory, "scoring-tests")).Version;
         TamperedVersion = (await Registry.RegisterAsync(_packageDirectory, "scoring-tests")).Version;

@@ -32,10 +32,18 @@ public sealed partial class TelemetryTests(ScoringAppFixture fixture)
         Assert.Equal(sent.Count, Sum(metrics, "telemetry", "mlops_scoring_rows_total"));
         Assert.Equal(sent.Count, Sum(metrics, "telemetry", "mlops_scoring_prediction_bin_total"));
         Assert.Equal(sent.Count, Sum(metrics, "telemetry", "mlops_scoring_input_bin_total", "feature=\"distance\""));
-        Assert.Equal(sent.Count(r => r.Distance <= 250), Sum(metrics, "telemetry", "mlops_scoring_input_bin_total", "feature=\"distance\"", "bin=\"0\""));
-        Assert.Equal(sent.Count(r => r.Distance > 2000), Sum(metrics, "telemetry", "mlops_scoring_input_bin_total", "feature=\"distance\"", "bin=\"4\""));
-        Assert.Equal(sent.Count(r => r.Origin == "LAX"), Sum(metrics, "telemetry", "mlops_scoring_input_bin_total", "feature=\"origin\"", "bin=\"LAX\""));
-        Assert.Equal(sent.Count(r => r.Origin is not ("LAX" or "ORD" or "ATL")), Sum(metrics, "telemetry", "mlops_scoring_input_bin_total", "feature=\"origin\"", "bin=\"other\""));
+        // Bins come from the training profile the pipeline packaged: (-inf, e0], (e0, e1], ..., (e_last, +inf).
+        var edges = fixture.Model.PackagedSignature.Telemetry.NumericBins["distance"];
+        for (var bin = 0; bin <= edges.Length; bin++)
+        {
+            var low = bin == 0 ? double.NegativeInfinity : edges[bin - 1];
+            var high = bin == edges.Length ? double.PositiveInfinity : edges[bin];
+            Assert.Equal(sent.Count(r => r.Distance > low && r.Distance <= high), Sum(metrics, "telemetry", "mlops_scoring_input_bin_total", "feature=\"distance\"", $"bin=\"{bin}\""));
+        }
+
+        var origins = fixture.Model.PackagedSignature.Telemetry.Categories["origin"];
+        Assert.Equal(sent.Count(r => r.Origin == origins[0]), Sum(metrics, "telemetry", "mlops_scoring_input_bin_total", "feature=\"origin\"", $"bin=\"{origins[0]}\""));
+        Assert.Equal(sent.Count(r => !origins.Contains(r.Origin)), Sum(metrics, "telemetry", "mlops_scoring_input_bin_total", "feature=\"origin\"", "bin=\"other\""));
     }
 
     [Fact]
