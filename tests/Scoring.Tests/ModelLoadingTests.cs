@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Mlops.Scoring.Tests;
 
@@ -9,7 +10,8 @@ public sealed class ModelLoadingTests(ScoringAppFixture fixture)
     [Fact]
     public async Task A_tampered_model_keeps_the_app_not_ready_with_the_reason()
     {
-        var (_, client) = await fixture.StartAppAsync(fixture.TamperedVersion.ToString());
+        var logs = new RecordingLoggerProvider();
+        var (_, client) = await fixture.StartAppAsync(fixture.TamperedVersion.ToString(), logs: logs);
 
         using var ready = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
         using var score = await client.PostAsJsonAsync("/score", ScoringAppFixture.RequestRow(fixture.Model.Holdout[0]), TestContext.Current.CancellationToken);
@@ -18,6 +20,7 @@ public sealed class ModelLoadingTests(ScoringAppFixture fixture)
         var reason = (await ready.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("reason").GetString();
         Assert.Contains("SHA-256", reason, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, score.StatusCode);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Error && e.Message == reason);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Mlops.Registry;
 using Mlops.Scoring.Hosting;
 using Mlops.Scoring.Model;
@@ -47,7 +48,8 @@ public sealed class ScoringAppFixture : IAsyncLifetime
     }
 
     /// <summary>Starts another instance of the real app; it is stopped with the fixture.</summary>
-    public async Task<(WebApplication App, HttpClient Client)> StartAppAsync(string version, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    public async Task<(WebApplication App, HttpClient Client)> StartAppAsync(
+        string version, IReadOnlyDictionary<string, string?>? extraSettings = null, ILoggerProvider? logs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -63,7 +65,13 @@ public sealed class ScoringAppFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        var app = ScoringApp.Create(["--urls", "http://127.0.0.1:0"], settings);
+        var app = ScoringApp.Create(["--urls", "http://127.0.0.1:0"], settings, builder =>
+        {
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
+        });
         _apps.Add(app);
         await app.StartAsync();
         await app.Services.GetRequiredService<ModelHost>().Settled.WaitAsync(TimeSpan.FromSeconds(60));

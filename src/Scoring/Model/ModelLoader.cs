@@ -38,8 +38,9 @@ public sealed partial class ModelLoader(
             catch (Exception ex) when (IsPermanent(ex))
             {
                 var reason = $"Model {settings.ModelName} '{settings.ModelVersion}' cannot be served: {ex.Message}";
-                host.SetNotReady(reason, final: true);
+                // Logged before the state settles, so whoever waits on Settled finds the reason in the log too.
                 LogCannotServe(logger, ex, reason);
+                host.SetNotReady(reason, final: true);
                 return;
             }
             catch (RequestFailedException ex)
