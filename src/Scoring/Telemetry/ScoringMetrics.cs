@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Mlops.Scoring.Model;
@@ -14,11 +15,15 @@ public sealed class ScoringMetrics : IDisposable
 {
     public const string MeterName = "Mlops.Scoring";
 
+    /// <summary>The outcomes the endpoint records.</summary>
+    public static readonly string[] Outcomes = ["success", "bad_request", "fault", "error", "aborted"];
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _rows;
     private readonly Histogram<double> _duration;
     private readonly KeyValuePair<string, object?>[] _modelTags;
+    private readonly FrozenDictionary<string, KeyValuePair<string, object?>[]> _outcomeTags;
     private readonly BinCounts? _bins;
 
     public ScoringMetrics(IMeterFactory meterFactory, ModelIdentity model)
@@ -27,6 +32,7 @@ public sealed class ScoringMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         _meter = meterFactory.Create(MeterName);
         _modelTags = [new("model", model.Name), new("version", model.Version), new("slot", model.Slot)];
+        _outcomeTags = Outcomes.ToFrozenDictionary(o => o, o => (KeyValuePair<string, object?>[])[.. _modelTags, new("outcome", o)], StringComparer.Ordinal);
         _requests = _meter.CreateCounter<long>("mlops.scoring.requests", "{request}", "Scoring requests by outcome.");
         _rows = _meter.CreateCounter<long>("mlops.scoring.rows", "{row}", "Rows scored.");
         _duration = _meter.CreateHistogram<double>("mlops.scoring.duration", "ms", "Time to answer a scoring request.");
@@ -42,7 +48,9 @@ public sealed class ScoringMetrics : IDisposable
 
     public void RecordRequest(string outcome, double milliseconds)
     {
-        var tags = new TagList(_modelTags) { { "outcome", outcome } };
+        // Tag arrays per outcome are built once: recording is on every request's path.
+        var tags = _outcomeTags.TryGetValue(outcome, out var known) ? known : [.. _modelTags, new("outcome", outcome)];
+
         _requests.Add(1, tags);
         _duration.Record(milliseconds, tags);
     }
@@ -57,7 +65,7 @@ public sealed class ScoringMetrics : IDisposable
     public void RecordScored(FeatureColumns columns, ScoredRows scored)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        _rows.Add(columns.Count, new TagList(_modelTags));
+        _rows.Add(columns.Count, _modelTags);
         _bins?.Count(columns, scored);
     }
 
