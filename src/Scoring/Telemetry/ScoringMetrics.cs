@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Mlops.Scoring.Model;
 using Mlops.Scoring.Scoring;
