@@ -14,9 +14,12 @@ internal static class Evaluator
     private const int CalibrationBins = 10;
 
     /// <summary>Scores <paramref name="holdout"/> with <paramref name="model"/> and measures it.</summary>
-    public static EvaluationResult Evaluate(MLContext ml, ITransformer model, IDataView holdout, TrainingTask task)
+    public static EvaluationResult Evaluate(MLContext ml, ITransformer model, IDataView holdout, TrainingTask task) =>
+        EvaluateScored(ml, model.Transform(holdout), task);
+
+    /// <summary>Measures an already scored holdout (for instance one cached once for evaluation and parity).</summary>
+    public static EvaluationResult EvaluateScored(MLContext ml, IDataView scored, TrainingTask task)
     {
-        var scored = model.Transform(holdout);
         if (task == TrainingTask.Regression)
         {
             var r = ml.Regression.Evaluate(scored, FeatureLayout.LabelColumn);
@@ -45,9 +48,10 @@ internal static class Evaluator
         var counts = new long[CalibrationBins];
         var predicted = new double[CalibrationBins];
         var positives = new long[CalibrationBins];
-        using var cursor = scored.GetRowCursor(scored.Schema);
-        var probability = cursor.GetGetter<float>(scored.Schema["Probability"]);
-        var label = cursor.GetGetter<bool>(scored.Schema[FeatureLayout.LabelColumn]);
+        var (probabilityColumn, labelColumn) = (scored.Schema["Probability"], scored.Schema[FeatureLayout.LabelColumn]);
+        using var cursor = scored.GetRowCursor([probabilityColumn, labelColumn]);
+        var probability = cursor.GetGetter<float>(probabilityColumn);
+        var label = cursor.GetGetter<bool>(labelColumn);
         float p = 0;
         bool y = false;
         long rows = 0;

@@ -7,15 +7,17 @@ namespace Mlops.Pipeline.Training;
 /// Which usable rows are held out: by time (everything from a cut-off instant: the model is judged on the future
 /// it will meet) or at random with the spec's seed (a hash of the row's part and number, so every pass agrees).
 /// Made with one pass that also counts both sides and their classes, so an empty or one-class side is an error
-/// before training starts.
+/// before training starts. Given a layout, the same pass keeps the model inputs in an <see cref="InputCache"/> when
+/// they fit its budget, so training and evaluation need not read the files again (<see cref="View"/>).
 /// </summary>
 internal sealed class HoldoutSplit
 {
     private readonly Func<DataRow, bool> _isHoldout;
 
-    private HoldoutSplit(Func<DataRow, bool> isHoldout, DateTime? holdoutFrom, long trainRows, long holdoutRows)
+    private HoldoutSplit(Func<DataRow, bool> isHoldout, DateTime? holdoutFrom, long trainRows, long holdoutRows, InputCache? cache)
     {
         _isHoldout = isHoldout;
+        Cache = cache;
         HoldoutFrom = holdoutFrom;
         TrainRows = trainRows;
         HoldoutRows = holdoutRows;
@@ -27,13 +29,31 @@ internal sealed class HoldoutSplit
 
     public long HoldoutRows { get; }
 
+    /// <summary>Every usable row's model inputs, when they fitted the budget; null means the views stream the files.</summary>
+    public InputCache? Cache { get; }
+
     public bool IsHoldout(DataRow row) => _isHoldout(row);
 
-    public static async Task<HoldoutSplit> CreateAsync(DataSet data, DataContract contract, TrainingSpec spec, CancellationToken cancellationToken)
+    /// <summary>The holdout or the training rows as an ML.NET view: from the cache when there is one, else streamed from the files.</summary>
+    public ContractDataView View(DataSet data, FeatureLayout layout, bool holdout, bool withLabel = true)
+    {
+        var rows = holdout ? HoldoutRows : TrainRows;
+        return Cache is { } cache
+            ? new ContractDataView(cache, layout, holdout, withLabel, rows)
+            : new ContractDataView(data, layout, holdout ? IsHoldout : row => !IsHoldout(row), withLabel, rows);
+    }
+
+    public static Task<HoldoutSplit> CreateAsync(DataSet data, DataContract contract, TrainingSpec spec, CancellationToken cancellationToken) =>
+        CreateAsync(data, contract, spec, cacheLayout: null, cacheBudgetBytes: 0, cancellationToken);
+
+    /// <param name="cacheLayout">When given, the pass also fills an <see cref="InputCache"/> of these inputs, up to <paramref name="cacheBudgetBytes"/>.</param>
+    public static async Task<HoldoutSplit> CreateAsync(
+        DataSet data, DataContract contract, TrainingSpec spec, FeatureLayout? cacheLayout, long cacheBudgetBytes, CancellationToken cancellationToken)
     {
         var split = spec.Split;
         var binary = spec.Task == TrainingTask.BinaryClassification;
         var reader = new ContractReader(data, contract);
+        var cache = cacheLayout is null ? null : new InputCache(cacheLayout, cacheBudgetBytes);
         if (split.Kind == SplitKind.Time && split.HoldoutFraction is { } fraction)
         {
             // The cut-off is the time quantile of the usable rows: one pass keeps their times (8 bytes a row) and labels.
@@ -45,6 +65,10 @@ internal sealed class HoldoutSplit
                 {
                     times.Add(row[contract.TimeIndex].Time.Ticks);
                     labels.Add(row.Label == true);
+                    if (cache is not null && !cache.TryAdd(row, holdout: false))
+                    {
+                        cache = null; // over budget: the views stream instead
+                    }
                 }
             }
 
@@ -54,13 +78,15 @@ internal sealed class HoldoutSplit
             long train = 0, holdout = 0, trainPositives = 0, holdoutPositives = 0;
             for (var i = 0; i < times.Count; i++)
             {
-                if (times[i] >= cutoff.Ticks) { holdout++; holdoutPositives += labels[i] ? 1 : 0; }
+                var held = times[i] >= cutoff.Ticks;
+                if (held) { holdout++; holdoutPositives += labels[i] ? 1 : 0; }
                 else { train++; trainPositives += labels[i] ? 1 : 0; }
+                cache?.SetHoldout(i, held);
             }
 
             Check(binary, train, trainPositives, holdout, holdoutPositives);
             var timeIndex = contract.TimeIndex;
-            return new HoldoutSplit(row => row[timeIndex].Time >= cutoff, cutoff, train, holdout);
+            return new HoldoutSplit(row => row[timeIndex].Time >= cutoff, cutoff, train, holdout, cache);
         }
 
         Func<DataRow, bool> isHoldout;
@@ -88,12 +114,17 @@ internal sealed class HoldoutSplit
             }
 
             var positive = row.Label == true ? 1 : 0;
-            if (isHoldout(row)) { holdoutRows++; holdoutTrue += positive; }
+            var inHoldout = isHoldout(row);
+            if (inHoldout) { holdoutRows++; holdoutTrue += positive; }
             else { trainRows++; trainTrue += positive; }
+            if (cache is not null && !cache.TryAdd(row, inHoldout))
+            {
+                cache = null; // over budget: the views stream instead
+            }
         }
 
         Check(binary, trainRows, trainTrue, holdoutRows, holdoutTrue);
-        return new HoldoutSplit(isHoldout, from, trainRows, holdoutRows);
+        return new HoldoutSplit(isHoldout, from, trainRows, holdoutRows, cache);
     }
 
     private static void Check(bool binary, long train, long trainPositives, long holdout, long holdoutPositives)

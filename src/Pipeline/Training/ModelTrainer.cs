@@ -66,21 +66,26 @@ public sealed class ModelTrainer(TimeProvider? timeProvider = null)
         var profile = inspection.Profile;
 
         // 2. The split, with its sizes and classes checked before any training.
-        var split = await HoldoutSplit.CreateAsync(request.Data, contract, spec, cancellationToken);
+        //    The same pass keeps the model inputs in memory when they fit a third of what the GC may use (about 22 bytes
+        //    a row for flights): the trainer's several passes and the holdout's then read memory, not the files.
+        var split = await HoldoutSplit.CreateAsync(request.Data, contract, spec, layout, InputCache.DefaultBudgetBytes, cancellationToken);
         var ml = new MLContext(spec.Seed);
-        var train = new ContractDataView(request.Data, layout, row => !split.IsHoldout(row), withLabel: true, split.TrainRows);
-        var holdout = new ContractDataView(request.Data, layout, split.IsHoldout, withLabel: true, split.HoldoutRows);
+        var train = split.View(request.Data, layout, holdout: false);
+        var holdout = split.View(request.Data, layout, holdout: true);
         champion?.CheckInputs(holdout.Schema);
 
         // 3. Train and evaluate; the champion is scored on the very same holdout.
         var model = TrainerFactory.Build(ml, spec, layout, profile).Fit(train);
-        var candidateMetrics = Evaluator.Evaluate(ml, model, holdout, spec.Task);
+        //    Scored once: with the inputs in memory, the holdout's scores are cached too (inputs, label and outputs: about
+        //    40 bytes a row), so evaluation, calibration and parity share one scoring pass instead of three.
+        var scored = ScoreHoldout(ml, model, holdout, layout, cache: split.Cache is not null);
+        var candidateMetrics = Evaluator.EvaluateScored(ml, scored, spec.Task);
         var championMetrics = champion is null ? null : Evaluator.Evaluate(ml, champion.Load(ml), holdout, spec.Task);
 
         // 4. ONNX with only the inputs scoring sends (a sample view without the label), then parity on the holdout.
-        var sample = ml.Data.TakeRows(new ContractDataView(request.Data, layout, split.IsHoldout, withLabel: false), 16);
+        var sample = ml.Data.TakeRows(split.View(request.Data, layout, holdout: true, withLabel: false), 16);
         var onnx = OnnxPackaging.Export(ml, model, sample, spec.Task);
-        var parity = OnnxPackaging.CheckParity(model, holdout, onnx, layout);
+        var parity = OnnxPackaging.CheckParityScored(scored, onnx, layout);
         var gate = GateEvaluator.Evaluate(spec.Gates, candidateMetrics, championMetrics, parity.MaxAbsoluteDifference);
 
         var result = new TrainingResult(request.OutputDirectory, candidateMetrics, championMetrics, parity, gate, split.TrainRows, split.HoldoutRows, split.HoldoutFrom);
@@ -153,6 +158,16 @@ public sealed class ModelTrainer(TimeProvider? timeProvider = null)
             Directory.Delete(staging, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>The holdout scored by the model; with <paramref name="cache"/>, scored once and kept (inputs, label, outputs) for every later pass.</summary>
+    internal static IDataView ScoreHoldout(MLContext ml, ITransformer model, IDataView holdout, FeatureLayout layout, bool cache)
+    {
+        var scored = model.Transform(holdout);
+        string[] outputs = layout.Task == TrainingTask.BinaryClassification
+            ? [FeatureLayout.LabelColumn, "Score", "Probability", "PredictedLabel"]
+            : [FeatureLayout.LabelColumn, "Score"];
+        return cache ? ml.Data.Cache(scored, [.. layout.Inputs.Select(i => i.Name), .. outputs]) : scored;
     }
 
     internal static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

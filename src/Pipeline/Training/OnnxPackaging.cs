@@ -26,11 +26,15 @@ internal static class OnnxPackaging
     /// Scores every holdout row with both ML.NET and ONNX Runtime (in chunks, one <c>Run</c> per chunk) and returns
     /// the largest absolute difference of probability (binary) or value (regression).
     /// </summary>
-    public static ParityResult CheckParity(ITransformer model, IDataView holdout, byte[] onnx, FeatureLayout layout)
+    public static ParityResult CheckParity(ITransformer model, IDataView holdout, byte[] onnx, FeatureLayout layout) =>
+        CheckParityScored(model.Transform(holdout), onnx, layout);
+
+    /// <summary>As <see cref="CheckParity"/>, on a holdout ML.NET has already scored (its inputs and score columns are read).</summary>
+    public static ParityResult CheckParityScored(IDataView scored, byte[] onnx, FeatureLayout layout)
     {
         try
         {
-            return Compare(model, holdout, onnx, layout);
+            return Compare(scored, onnx, layout);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -39,15 +43,14 @@ internal static class OnnxPackaging
         }
     }
 
-    private static ParityResult Compare(ITransformer model, IDataView holdout, byte[] onnx, FeatureLayout layout)
+    private static ParityResult Compare(IDataView scored, byte[] onnx, FeatureLayout layout)
     {
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         using var session = new InferenceSession(onnx, options);
         var scoreColumn = layout.Task == TrainingTask.BinaryClassification ? "Probability" : "Score";
         var outputName = scoreColumn + ".output";
-        var scored = model.Transform(holdout);
-        using var cursor = scored.GetRowCursor(scored.Schema);
         var inputs = layout.Inputs;
+        using var cursor = scored.GetRowCursor([.. inputs.Select(i => scored.Schema[i.Name]), scored.Schema[scoreColumn]]);
         var numberGetters = inputs.Select(i => i.Kind == InputKind.Categorical ? null : cursor.GetGetter<float>(scored.Schema[i.Name])).ToArray();
         var textGetters = inputs.Select(i => i.Kind == InputKind.Categorical ? cursor.GetGetter<ReadOnlyMemory<char>>(scored.Schema[i.Name]) : null).ToArray();
         var score = cursor.GetGetter<float>(scored.Schema[scoreColumn]);
