@@ -20,9 +20,9 @@ public static class DataInspector
     {
         var reader = new ContractReader(data, contract);
         var validation = new ValidationAccumulator(contract, reference, timeProvider);
-        await foreach (var row in reader.ReadAsync(cancellationToken))
+        await foreach (var batch in reader.ReadBatchesAsync(cancellationToken: cancellationToken))
         {
-            validation.Observe(row);
+            validation.Observe(batch);
         }
 
         return validation.Build(reader);
@@ -42,9 +42,9 @@ public static class DataInspector
         ArgumentNullException.ThrowIfNull(reference);
         var contract = reference.ParseContract();
         var profile = new ProfileAccumulator(contract, reference);
-        await foreach (var row in new ContractReader(data, contract).ReadAsync(cancellationToken))
+        await foreach (var batch in new ContractReader(data, contract).ReadBatchesAsync(cancellationToken: cancellationToken))
         {
-            profile.Observe(row);
+            profile.Observe(batch);
         }
 
         return profile.Build();
@@ -61,10 +61,10 @@ public static class DataInspector
         var reader = new ContractReader(data, contract);
         var validation = new ValidationAccumulator(contract, reference, timeProvider);
         var profile = new ProfileAccumulator(contract, options);
-        await foreach (var row in reader.ReadAsync(cancellationToken))
+        await foreach (var batch in reader.ReadBatchesAsync(cancellationToken: cancellationToken))
         {
-            validation.Observe(row);
-            profile.Observe(row);
+            validation.Observe(batch);
+            profile.Observe(batch);
         }
 
         var report = validation.Build(reader);
@@ -76,9 +76,9 @@ public static class DataInspector
         // Too many distinct values to count exactly: the first pass placed the edges, this one counts.
         var layout = profile.LayoutForCountingPass();
         var counting = new ProfileAccumulator(contract, layout);
-        await foreach (var row in reader.ReadAsync(cancellationToken))
+        await foreach (var batch in reader.ReadBatchesAsync(cancellationToken: cancellationToken))
         {
-            counting.Observe(row);
+            counting.Observe(batch);
         }
 
         var counted = counting.Build();

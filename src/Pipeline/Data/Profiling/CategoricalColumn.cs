@@ -3,63 +3,73 @@ namespace Mlops.Pipeline.Data.Profiling;
 /// <summary>One categorical (or boolean) feature of a profile being built: counts per value, bounded, plus "other".</summary>
 internal sealed class CategoricalColumn
 {
-    private readonly Dictionary<string, long> _counts;
+    private readonly CategoryIndex _index = new();
+    private long[] _counts = new long[16];
     private readonly int _capacity;
     private readonly bool _fixed;
-    private readonly List<string> _order = [];
     private long _other;
     private bool _overflowed;
 
-    private CategoricalColumn(Dictionary<string, long> counts, int capacity, bool isFixed)
+    private CategoricalColumn(int capacity, bool isFixed)
     {
-        _counts = counts;
         _capacity = capacity;
         _fixed = isFixed;
     }
 
     /// <summary>Counts the first <paramref name="capacity"/> distinct values; later new ones count as "other".</summary>
-    public static CategoricalColumn Learning(int capacity) => new(new Dictionary<string, long>(StringComparer.Ordinal), capacity, false);
+    public static CategoricalColumn Learning(int capacity) => new(capacity, false);
 
     /// <summary>Counts the reference's categories, in the reference's order; everything else is "other".</summary>
     public static CategoricalColumn WithCategories(IEnumerable<string> categories)
     {
-        var column = new CategoricalColumn(new Dictionary<string, long>(StringComparer.Ordinal), int.MaxValue, true);
+        var column = new CategoricalColumn(int.MaxValue, true);
         foreach (var category in categories)
         {
-            if (column._counts.TryAdd(category, 0))
-            {
-                column._order.Add(category);
-            }
+            column.Insert(category, CategoryIndex.Hash(category));
         }
 
         return column;
     }
 
-    public void Add(string value)
+    /// <summary>Counts <paramref name="value"/>; <paramref name="hash"/> is <see cref="CategoryIndex.Hash"/> of it (a category's <c>TextHash</c>).</summary>
+    public void Add(string value, ulong hash)
     {
-        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_counts, value);
-        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
+        var index = _index.IndexOf(value, hash);
+        if (index >= 0)
         {
-            slot++;
+            _counts[index]++;
             return;
         }
 
-        if (_fixed || _counts.Count >= _capacity)
+        if (_fixed || _index.Count >= _capacity)
         {
             _other++;
             _overflowed |= !_fixed;
             return;
         }
 
-        _counts[value] = 1;
+        var added = Insert(value, hash); // before indexing: Insert may replace _counts
+        _counts[added] = 1;
+    }
+
+    private int Insert(string value, ulong hash)
+    {
+        var index = _index.Add(value, hash);
+        if (index >= _counts.Length)
+        {
+            Array.Resize(ref _counts, _counts.Length * 2);
+        }
+
+        return index;
     }
 
     public CategoricalProfile Build()
     {
+        var counts = Enumerable.Range(0, _index.Count).Select(i => new CategoryCount(_index[i], _counts[i]));
         // A reference layout keeps the reference's order, so both sides of a drift comparison list the same values.
         IEnumerable<CategoryCount> categories = _fixed
-            ? _order.Select(v => new CategoryCount(v, _counts[v]))
-            : _counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => new CategoryCount(p.Key, p.Value));
+            ? counts
+            : counts.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal);
         return new CategoricalProfile([.. categories], _other, Complete: !_fixed && !_overflowed);
     }
 }

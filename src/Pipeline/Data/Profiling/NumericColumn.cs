@@ -6,7 +6,7 @@ internal sealed class NumericColumn
     private readonly double[]? _edges;
     private readonly long[]? _binCounts;
     private readonly ProfileOptions? _options;
-    private Dictionary<double, long>? _exact;
+    private ValueCounts? _exact;
     private readonly double[]? _reservoir;
     private readonly Random? _random;
     private long _count;
@@ -24,7 +24,7 @@ internal sealed class NumericColumn
         }
         else
         {
-            _exact = [];
+            _exact = new ValueCounts();
             _reservoir = new double[options!.ReservoirSize];
             _random = new Random(seed);
         }
@@ -59,8 +59,7 @@ internal sealed class NumericColumn
 
         if (_exact is not null)
         {
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_exact, value, out _);
-            slot++;
+            _exact.Add(value);
             if (_exact.Count > _options!.ExactDistinctLimit)
             {
                 _exact = null; // from here on only the reservoir places the edges
@@ -114,7 +113,7 @@ internal sealed class NumericColumn
 
         if (_exact is not null)
         {
-            var distribution = _exact.OrderBy(p => p.Key).ToArray();
+            var distribution = _exact.Pairs().OrderBy(p => p.Key).ToArray();
             var edges = QuantileEdges(distribution, _count, bins);
             var counts = new long[edges.Length + 1];
             foreach (var (value, count) in distribution)
@@ -161,5 +160,78 @@ internal sealed class NumericColumn
         }
 
         return [.. edges];
+    }
+
+    /// <summary>
+    /// Counts per distinct value, as a <see cref="Dictionary{TKey, TValue}"/> of <see cref="double"/> would keep them
+    /// (0.0 and -0.0 are one value, kept as the first seen), in open addressing on the value's bits: one probe in a
+    /// small array per value instead of a dictionary lookup.
+    /// </summary>
+    private sealed class ValueCounts
+    {
+        private ulong[] _keys = new ulong[256];
+        private double[] _values = new double[256];
+        private long[] _counts = new long[256]; // 0: empty slot
+
+        public int Count { get; private set; }
+
+        public void Add(double value)
+        {
+            var key = value == 0 ? 0UL : (ulong)BitConverter.DoubleToInt64Bits(value);
+            var mask = _keys.Length - 1;
+            var slot = Slot(key, mask);
+            while (_counts[slot] != 0)
+            {
+                if (_keys[slot] == key)
+                {
+                    _counts[slot]++;
+                    return;
+                }
+
+                slot = (slot + 1) & mask;
+            }
+
+            (_keys[slot], _values[slot], _counts[slot]) = (key, value, 1);
+            Count++;
+            if (Count * 2 > _keys.Length)
+            {
+                Grow();
+            }
+        }
+
+        public IEnumerable<KeyValuePair<double, long>> Pairs()
+        {
+            for (var i = 0; i < _keys.Length; i++)
+            {
+                if (_counts[i] != 0)
+                {
+                    yield return new KeyValuePair<double, long>(_values[i], _counts[i]);
+                }
+            }
+        }
+
+        private void Grow()
+        {
+            var (keys, values, counts) = (_keys, _values, _counts);
+            (_keys, _values, _counts) = (new ulong[keys.Length * 2], new double[keys.Length * 2], new long[keys.Length * 2]);
+            var mask = _keys.Length - 1;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (counts[i] == 0)
+                {
+                    continue;
+                }
+
+                var slot = Slot(keys[i], mask);
+                while (_counts[slot] != 0)
+                {
+                    slot = (slot + 1) & mask;
+                }
+
+                (_keys[slot], _values[slot], _counts[slot]) = (keys[i], values[i], counts[i]);
+            }
+        }
+
+        private static int Slot(ulong key, int mask) => (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Mlops.Pipeline.Data.Contracts;
 using Mlops.Pipeline.Data.Readers;
@@ -12,6 +13,9 @@ namespace Mlops.Pipeline.Data.Profiling;
 /// </summary>
 public sealed class ProfileAccumulator
 {
+    private static readonly ulong TrueHash = CategoryIndex.Hash("true");
+    private static readonly ulong FalseHash = CategoryIndex.Hash("false");
+
     private readonly DataContract _contract;
     private readonly ProfileOptions _options;
     private readonly long[] _nulls;
@@ -76,6 +80,22 @@ public sealed class ProfileAccumulator
     public void Observe(DataRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
+        ObserveRow(row);
+    }
+
+    /// <summary>Every row of <paramref name="batch"/>, as <see cref="Observe(DataRow)"/> would one by one.</summary>
+    // Called once per batch, so tiered compilation would leave its hot loop in slow early code for most of a run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Observe(DataRowBatch batch)
+    {
+        foreach (var row in batch.Rows)
+        {
+            ObserveRow(row);
+        }
+    }
+
+    private void ObserveRow(DataRow row)
+    {
         _rows++;
         if (row.IsUsable)
         {
@@ -95,7 +115,14 @@ public sealed class ProfileAccumulator
                     }
                     else if (_categorical[i] is { } categorical)
                     {
-                        categorical.Add(value.Category ?? (value.Boolean ? "true" : "false"));
+                        if (value.Category is { } category)
+                        {
+                            categorical.Add(category, value.TextHash);
+                        }
+                        else
+                        {
+                            categorical.Add(value.Boolean ? "true" : "false", value.Boolean ? TrueHash : FalseHash);
+                        }
                     }
 
                     break;

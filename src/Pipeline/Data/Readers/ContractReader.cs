@@ -47,48 +47,121 @@ public sealed class ContractReader(DataSet dataSet, DataContract contract)
 
     /// <summary>
     /// The well-formed records of every part whose columns match the contract, as typed rows. The same
-    /// <see cref="DataRow"/> instance is reused for each row.
+    /// <see cref="DataRow"/> instance is reused for each row. For millions of rows prefer <see cref="ReadBatchesAsync"/>:
+    /// one asynchronous step per batch instead of one per row.
     /// </summary>
     public async IAsyncEnumerable<DataRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // One reused row, as this method has always handed out: each batch row is copied into it.
+        var row = new DataRow(Contract);
+        await foreach (var batch in ReadBatchesAsync(DataRowBatch.DefaultCapacity, cancellationToken))
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch.Rows[i].CopyTo(row);
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same rows as <see cref="ReadAsync"/>, in the same order, handed over in batches of up to
+    /// <paramref name="batchSize"/>: the consumer loops synchronously over <see cref="DataRowBatch.Rows"/>, which
+    /// costs far less per row than an <see cref="IAsyncEnumerable{T}"/> step per row. The same batch instance and its
+    /// rows are reused for the next batch: copy a row with <see cref="DataRow.Clone"/> to keep it. A batch can hold
+    /// rows of several parts (each row has its <see cref="DataRow.Source"/>); it is never empty.
+    /// </summary>
+    public IAsyncEnumerable<DataRowBatch> ReadBatchesAsync(int batchSize = DataRowBatch.DefaultCapacity, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var batch = new DataRowBatch(Contract, batchSize);
+        return ReadBatchesAsync(_ => ValueTask.FromResult(batch), cancellationToken);
+    }
+
+    /// <summary>
+    /// Batches filled one after the other, each taken from <paramref name="rent"/> (empty, of the same capacity):
+    /// a consumer on another thread can work on one batch while the next is read.
+    /// </summary>
+    internal async IAsyncEnumerable<DataRowBatch> ReadBatchesAsync(Func<CancellationToken, ValueTask<DataRowBatch>> rent, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         _parts.Clear();
         _malformedExamples.Clear();
         MalformedRecords = 0;
         var binder = new RowBinder(Contract);
-        var row = new DataRow(Contract);
-        var columnCount = Contract.Columns.Count;
-        var map = new int[columnCount];
+        var batch = await rent(cancellationToken);
+        batch.Count = 0;
+        var batchSize = batch.Capacity;
+        var map = new int[Contract.Columns.Count];
         foreach (var part in DataSet.Parts)
         {
             await using var reader = await RecordReaders.OpenAsync(part, cancellationToken);
             var (missing, duplicated, extra) = MapColumns(reader.Columns, map);
             var skip = reader.Failure is not null || missing.Count > 0 || duplicated.Count > 0;
-            row.Source = part.Name;
-            while (!skip && await reader.ReadAsync(cancellationToken))
+            while (!skip)
             {
-                if (reader.RecordProblem is { } problem)
+                // Most reads complete synchronously from the reader's buffer: only await the ones that do not.
+                var pending = reader.ReadAsync(cancellationToken);
+                if (!(pending.IsCompletedSuccessfully ? pending.Result : await pending))
                 {
-                    MalformedRecords++;
-                    if (_malformedExamples.Count < MaxExamples)
+                    break;
+                }
+
+                if (Bind(reader, binder, map, part.Name, batch.Next()))
+                {
+                    batch.Count++;
+                    if (batch.Count == batchSize)
                     {
-                        _malformedExamples.Add(new RecordExample(part.Name, reader.RecordNumber, problem));
+                        yield return batch;
+                        batch = await rent(cancellationToken);
+                        batch.Count = 0;
                     }
-
-                    continue;
                 }
-
-                row.RecordNumber = reader.RecordNumber;
-                var values = row.WritableValues;
-                for (var i = 0; i < columnCount; i++)
-                {
-                    values[i] = binder.Bind(i, reader.GetField(map[i]));
-                }
-
-                yield return row;
             }
 
             _parts.Add(new PartSummary(part.Name, reader.Columns, missing, duplicated, extra, reader.Failure, reader.RecordNumber));
         }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>Binds the reader's current record into <paramref name="row"/>; false (and counted) when the record is malformed.</summary>
+    private bool Bind(IRecordReader reader, RowBinder binder, int[] map, string source, DataRow row)
+    {
+        if (reader.RecordProblem is { } problem)
+        {
+            MalformedRecords++;
+            if (_malformedExamples.Count < MaxExamples)
+            {
+                _malformedExamples.Add(new RecordExample(source, reader.RecordNumber, problem));
+            }
+
+            return false;
+        }
+
+        row.Source = source;
+        row.RecordNumber = reader.RecordNumber;
+        var values = row.WritableValues;
+        if (reader is CsvRecordReader csv)
+        {
+            // Every CSV field is text or null: bind the text directly.
+            for (var i = 0; i < values.Length; i++)
+            {
+                var text = csv.GetText(map[i], out var isNull);
+                values[i] = isNull ? FieldValue.Null : binder.BindText(i, text);
+            }
+
+            return true;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = binder.Bind(i, reader.GetField(map[i]));
+        }
+
+        return true;
     }
 
     private (List<string> Missing, List<string> Duplicated, List<string> Extra) MapColumns(IReadOnlyList<string> columns, int[] map)

@@ -130,6 +130,20 @@ internal sealed class CsvRecordReader : IRecordReader
         return span.IsEmpty ? new RawField(RawKind.Null) : new RawField(RawKind.Text, span);
     }
 
+    /// <summary>What <see cref="GetField"/> says, without building a <see cref="RawField"/>: the text, or null for an empty unquoted field.</summary>
+    internal ReadOnlySpan<char> GetText(int column, out bool isNull)
+    {
+        if (_isUnquoted[column])
+        {
+            isNull = false;
+            return _unquoted[column].AsSpan(0, _unquotedLength[column]);
+        }
+
+        var span = _reader.Current[column].Span;
+        isNull = span.IsEmpty;
+        return span;
+    }
+
     private async ValueTask<bool> MoveAsync(CancellationToken cancellationToken)
     {
         try

@@ -9,6 +9,7 @@ namespace Mlops.Pipeline.Data.Readers;
 public sealed class DataRow
 {
     private readonly FieldValue[] _values;
+    private int _usable; // 0: not worked out yet for these values, 1: usable, 2: not
 
     internal DataRow(DataContract contract)
     {
@@ -30,7 +31,14 @@ public sealed class DataRow
 
     public ReadOnlySpan<FieldValue> Values => _values;
 
-    internal Span<FieldValue> WritableValues => _values;
+    internal Span<FieldValue> WritableValues
+    {
+        get
+        {
+            _usable = 0; // the values are about to change
+            return _values;
+        }
+    }
 
     /// <summary>The label, when the contract has a boolean label and this row's is valid.</summary>
     public bool? Label => Contract.LabelIndex >= 0 && _values[Contract.LabelIndex] is { State: FieldState.Valid } label ? label.Boolean : null;
@@ -39,9 +47,15 @@ public sealed class DataRow
     /// Usable for training: every feature and the label is either valid or an allowed null, and the label is present.
     /// Id and ignored columns do not count.
     /// </summary>
-    public bool IsUsable
+    public bool IsUsable => _usable != 0 ? _usable == 1 : ComputeUsable();
+
+    private bool ComputeUsable()
     {
-        get
+        var usable = Usable();
+        _usable = usable ? 1 : 2; // validation and profile both ask: work it out once per row
+        return usable;
+
+        bool Usable()
         {
             var columns = Contract.Columns;
             for (var i = 0; i < _values.Length; i++)
@@ -70,8 +84,16 @@ public sealed class DataRow
 
     public DataRow Clone()
     {
-        var copy = new DataRow(Contract) { Source = Source, RecordNumber = RecordNumber };
-        _values.CopyTo(copy._values, 0);
+        var copy = new DataRow(Contract);
+        CopyTo(copy);
         return copy;
+    }
+
+    internal void CopyTo(DataRow target)
+    {
+        target._usable = _usable;
+        target.Source = Source;
+        target.RecordNumber = RecordNumber;
+        _values.CopyTo(target._values, 0);
     }
 }

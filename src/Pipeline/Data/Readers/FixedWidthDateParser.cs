@@ -4,7 +4,7 @@ namespace Mlops.Pipeline.Data.Readers;
 
 /// <summary>
 /// Parses all-numeric fixed-width date formats (yyyy, MM, dd, HH, mm, ss and punctuation, e.g. <c>yyyy-MM-dd HH:mm</c>)
-/// by position, about ten times faster than <see cref="DateTime.TryParseExact(ReadOnlySpan{char}, ReadOnlySpan{char}, IFormatProvider?, DateTimeStyles, out DateTime)"/>,
+/// by position (not thread-safe: it remembers the last day), about ten times faster than <see cref="DateTime.TryParseExact(ReadOnlySpan{char}, ReadOnlySpan{char}, IFormatProvider?, DateTimeStyles, out DateTime)"/>,
 /// which stays the fallback for every other format. Datetime parsing was the largest cost of validating flights data.
 /// </summary>
 internal sealed class FixedWidthDateParser
@@ -12,6 +12,13 @@ internal sealed class FixedWidthDateParser
     private readonly string _format;
     private readonly (int Offset, int Length, char Part)[]? _fields;
     private readonly (int Offset, char Literal)[] _literals = [];
+
+    // The last calendar day parsed and its ticks: sorted or clustered data repeats the day row after row, and
+    // validating the day (DaysInMonth) and turning it into ticks is most of the work.
+    private int _lastYear = -1;
+    private int _lastMonth;
+    private int _lastDay;
+    private long _lastDayTicks;
 
     public FixedWidthDateParser(string format)
     {
@@ -99,12 +106,23 @@ internal sealed class FixedWidthDateParser
             }
         }
 
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        if (hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }
 
-        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        if (year != _lastYear || month != _lastMonth || day != _lastDay)
+        {
+            if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+            {
+                return false;
+            }
+
+            (_lastYear, _lastMonth, _lastDay, _lastDayTicks) = (year, month, day, new DateTime(year, month, day).Ticks);
+        }
+
+        // The same value as new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).
+        value = new DateTime(_lastDayTicks + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute) + (second * TimeSpan.TicksPerSecond), DateTimeKind.Unspecified);
         return true;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Mlops.Pipeline.Data.Contracts;
@@ -5,6 +6,12 @@ using Mlops.Pipeline.Data.Contracts;
 namespace Mlops.Pipeline.Data.Readers;
 
 /// <summary>Turns a record's raw fields into typed <see cref="FieldValue"/>s under the contract. Never throws on data.</summary>
+/// <remarks>
+/// Binding is most of what validation costs beyond the parse, so the common cases have short paths that give exactly
+/// the general path's results: text fields (every CSV field) skip <see cref="RawField"/>, plain integers skip the
+/// general number parser, a datetime repeated from the row before (sorted data) is not parsed again, and short
+/// categories (codes) are found by their characters packed into one number.
+/// </remarks>
 internal sealed class RowBinder
 {
     /// <summary>Distinct categorical values kept interned per column; beyond this (an id-like column) values are not interned.</summary>
@@ -12,61 +19,88 @@ internal sealed class RowBinder
 
     private const int MaxRawLength = 200;
 
-    private readonly DataContract _contract;
+    // Per column, copied out of the contract once: the contract's IReadOnlyList costs an interface call per field.
+    private readonly ColumnType[] _types;
+    private readonly int[] _maxLengths;
     private readonly FixedWidthDateParser?[] _dateParsers;
-    private readonly Dictionary<string, (string Value, ulong Hash)>[] _interned;
+    private readonly CategoryTable[] _interned;
+    private readonly LastText?[] _lastDates;
 
     public RowBinder(DataContract contract)
     {
-        _contract = contract;
+        _types = [.. contract.Columns.Select(c => c.Type)];
+        _maxLengths = [.. contract.Columns.Select(c => c.MaxLength)];
         _dateParsers = [.. contract.Columns.Select(c => c.Type == ColumnType.DateTime ? new FixedWidthDateParser(c.Format!) : null)];
-        _interned = [.. contract.Columns.Select(_ => new Dictionary<string, (string, ulong)>(StringComparer.Ordinal))];
+        _interned = [.. contract.Columns.Select(_ => new CategoryTable())];
+        _lastDates = [.. contract.Columns.Select(c => c.Type == ColumnType.DateTime ? new LastText() : null)];
     }
 
     /// <summary>Binds contract column <paramref name="column"/> from <paramref name="field"/>.</summary>
-    public FieldValue Bind(int column, RawField field)
+    public FieldValue Bind(int column, RawField field) => field.Kind switch
     {
-        if (field.Kind is RawKind.Null or RawKind.Missing)
-        {
-            return FieldValue.Null;
-        }
-
-        var contract = _contract.Columns[column];
-        return contract.Type switch
+        RawKind.Null or RawKind.Missing => FieldValue.Null,
+        RawKind.Text => BindText(column, field.Text),
+        _ => _types[column] switch
         {
             ColumnType.Number => BindNumber(field, integer: false),
             ColumnType.Integer => BindNumber(field, integer: true),
             ColumnType.Boolean => BindBoolean(field),
-            ColumnType.DateTime => BindDateTime(column, field),
-            _ => BindCategory(column, contract.MaxLength, field),
-        };
+            ColumnType.DateTime => BindDateTime(field),
+            _ => BindCategory(column, field),
+        },
+    };
+
+    /// <summary>What <see cref="Bind"/> gives for a <see cref="RawKind.Text"/> field: CSV fields, without building a <see cref="RawField"/>.</summary>
+    public FieldValue BindText(int column, ReadOnlySpan<char> text)
+    {
+        switch (_types[column])
+        {
+            case ColumnType.Integer:
+                return TryParsePlainInteger(text, out var plain) ? new FieldValue { Number = plain } : BindNumberText(text, integer: true);
+            case ColumnType.Number:
+                return BindNumberText(text, integer: false);
+            case ColumnType.Boolean:
+                return text is "true" ? new FieldValue { Boolean = true, Number = 1 }
+                    : text is "false" ? new FieldValue { Boolean = false, Number = 0 }
+                    : ParseBoolean(text.Trim()) is { } b ? new FieldValue { Boolean = b, Number = b ? 1 : 0 }
+                    : InvalidText(text);
+            case ColumnType.DateTime:
+                return BindDateTimeText(column, text);
+            default:
+                return BindCategoryText(column, text, formatted: null);
+        }
     }
 
-    private static FieldValue BindNumber(RawField field, bool integer)
+    private static FieldValue BindNumberText(ReadOnlySpan<char> raw, bool integer)
     {
-        double number;
-        switch (field.Kind)
+        var text = raw.Trim();
+        if (integer && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
         {
-            case RawKind.Number:
-                number = field.Number;
-                break;
-            case RawKind.Text:
-                var text = field.Text.Trim();
-                if (integer && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
-                {
-                    return new FieldValue { Number = whole };
-                }
-
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
-                {
-                    return Invalid(field);
-                }
-
-                break;
-            default:
-                return Invalid(field);
+            return new FieldValue { Number = whole };
         }
 
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return InvalidText(raw);
+        }
+
+        if (!double.IsFinite(number))
+        {
+            return new FieldValue { State = FieldState.NotFinite, Raw = Clip(raw.ToString()) };
+        }
+
+        return integer && number != Math.Floor(number) ? InvalidText(raw) : new FieldValue { Number = number };
+    }
+
+    /// <summary>Typed (JSON, Parquet) values of a number column.</summary>
+    private static FieldValue BindNumber(RawField field, bool integer)
+    {
+        if (field.Kind != RawKind.Number)
+        {
+            return Invalid(field);
+        }
+
+        var number = field.Number;
         if (!double.IsFinite(number))
         {
             return new FieldValue { State = FieldState.NotFinite, Raw = Clip(field.ToString()) };
@@ -75,13 +109,45 @@ internal sealed class RowBinder
         return integer && number != Math.Floor(number) ? Invalid(field) : new FieldValue { Number = number };
     }
 
+    /// <summary>
+    /// The common case of an integer field, <c>[+-]digits</c> with at most 18 digits, without the general parser.
+    /// Anything else (spaces, more digits, a decimal point) returns false and takes the general path, so results are
+    /// those of <see cref="long.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out long)"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryParsePlainInteger(ReadOnlySpan<char> text, out long value)
+    {
+        value = 0;
+        var start = text.Length > 0 && text[0] is '-' or '+' ? 1 : 0;
+        var digits = text.Length - start;
+        if (digits is < 1 or > 18)
+        {
+            return false;
+        }
+
+        long number = 0;
+        for (var i = start; i < text.Length; i++)
+        {
+            var digit = (uint)(text[i] - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            number = (number * 10) + digit;
+        }
+
+        value = text[0] == '-' ? -number : number;
+        return true;
+    }
+
+    /// <summary>Typed (JSON, Parquet) values of a boolean column.</summary>
     private static FieldValue BindBoolean(RawField field)
     {
         bool? value = field.Kind switch
         {
             RawKind.Boolean => field.Boolean,
             RawKind.Number when field.Number is 0 or 1 => field.Number == 1,
-            RawKind.Text => ParseBoolean(field.Text.Trim()),
             _ => null,
         };
         return value is { } b ? new FieldValue { Boolean = b, Number = b ? 1 : 0 } : Invalid(field);
@@ -92,49 +158,55 @@ internal sealed class RowBinder
         : text.Equals("false", StringComparison.OrdinalIgnoreCase) || text is "0" ? false
         : null;
 
-    private FieldValue BindDateTime(int column, RawField field) => field.Kind switch
+    /// <summary>Typed (JSON, Parquet) values of a datetime column.</summary>
+    private static FieldValue BindDateTime(RawField field) =>
+        field.Kind == RawKind.DateTime ? new FieldValue { Time = field.DateTime } : Invalid(field);
+
+    private FieldValue BindDateTimeText(int column, ReadOnlySpan<char> text)
     {
-        RawKind.DateTime => new FieldValue { Time = field.DateTime },
-        RawKind.Text when _dateParsers[column]!.TryParse(field.Text, out var time) => new FieldValue { Time = time },
+        // Parsing is a pure function of the text: the row before's value serves again when the text repeats.
+        var last = _lastDates[column]!;
+        if (last.Matches(text))
+        {
+            return last.Value;
+        }
+
+        var value = _dateParsers[column]!.TryParse(text, out var time) ? new FieldValue { Time = time } : InvalidText(text);
+        last.Remember(text, value);
+        return value;
+    }
+
+    /// <summary>Typed (JSON, Parquet) values of a categorical column: numbers and booleans as their text.</summary>
+    private FieldValue BindCategory(int column, RawField field) => field.Kind switch
+    {
+        RawKind.Number => BindCategoryText(column, default, field.Number.ToString("R", CultureInfo.InvariantCulture)),
+        RawKind.Boolean => BindCategoryText(column, field.Boolean ? "true" : "false", formatted: null),
         _ => Invalid(field),
     };
 
-    private FieldValue BindCategory(int column, int maxLength, RawField field)
+    private FieldValue BindCategoryText(int column, ReadOnlySpan<char> text, string? formatted)
     {
-        ReadOnlySpan<char> text;
-        string? formatted = null;
-        switch (field.Kind)
+        if (formatted is not null)
         {
-            case RawKind.Text:
-                text = field.Text;
-                break;
-            case RawKind.Number:
-                formatted = field.Number.ToString("R", CultureInfo.InvariantCulture);
-                text = formatted;
-                break;
-            case RawKind.Boolean:
-                text = field.Boolean ? "true" : "false";
-                break;
-            default:
-                return Invalid(field);
+            text = formatted;
         }
 
-        if (text.Length > maxLength)
+        if (text.Length > _maxLengths[column])
         {
             return new FieldValue { State = FieldState.TooLong, Raw = Clip(text.ToString()) };
         }
 
         var interned = _interned[column];
-        if (interned.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text, out var entry))
+        if (interned.TryGet(text, out var known, out var hash))
         {
-            return new FieldValue { Category = entry.Value, TextHash = entry.Hash };
+            return new FieldValue { Category = known, TextHash = hash };
         }
 
         var value = formatted ?? text.ToString();
-        var hash = Hash(value);
+        hash = Hash(value);
         if (interned.Count < MaxInternedPerColumn)
         {
-            interned[value] = (value, hash);
+            interned.Add(value, hash);
         }
 
         return new FieldValue { Category = value, TextHash = hash };
@@ -143,6 +215,12 @@ internal sealed class RowBinder
     private static FieldValue Invalid(RawField field)
     {
         var raw = Clip(field.ToString());
+        return new FieldValue { State = FieldState.Invalid, Raw = raw, TextHash = Hash(raw) };
+    }
+
+    private static FieldValue InvalidText(ReadOnlySpan<char> text)
+    {
+        var raw = Clip(text.ToString());
         return new FieldValue { State = FieldState.Invalid, Raw = raw, TextHash = Hash(raw) };
     }
 
@@ -161,5 +239,160 @@ internal sealed class RowBinder
         }
 
         return hash;
+    }
+
+    /// <summary>The text of a column's previous field and what it bound to.</summary>
+    private sealed class LastText
+    {
+        private char[] _text = new char[32];
+        private int _length = -1;
+
+        public FieldValue Value { get; private set; }
+
+        public bool Matches(ReadOnlySpan<char> text) => text.Length == _length && text.SequenceEqual(_text.AsSpan(0, _length));
+
+        public void Remember(ReadOnlySpan<char> text, FieldValue value)
+        {
+            if (text.Length > _text.Length)
+            {
+                if (text.Length > 256)
+                {
+                    _length = -1; // not worth keeping
+                    return;
+                }
+
+                _text = new char[text.Length];
+            }
+
+            text.CopyTo(_text);
+            _length = text.Length;
+            Value = value;
+        }
+    }
+
+    /// <summary>
+    /// The interned values of one column. Values of up to four characters (codes: the usual category) are found by
+    /// their characters packed into one <see cref="ulong"/>, with their hash stored beside them; longer ones by
+    /// open addressing on the FNV hash the field needs anyway. Either way a hit costs no allocation and one probe.
+    /// </summary>
+    private sealed class CategoryTable
+    {
+        private const int MaxPacked = 4;
+
+        private Table _short = new(64);
+        private Table _long = new(64);
+
+        public int Count => _short.Count + _long.Count;
+
+        public bool TryGet(ReadOnlySpan<char> text, [NotNullWhen(true)] out string? value, out ulong hash)
+        {
+            if (text.Length <= MaxPacked)
+            {
+                var key = Pack(text);
+                return _short.TryGet(key, text.Length, text, out value, out hash);
+            }
+
+            hash = Hash(text);
+            var found = _long.TryGet(hash, text.Length, text, out value, out _);
+            return found;
+        }
+
+        /// <summary>Adds a value known to be absent.</summary>
+        public void Add(string value, ulong hash)
+        {
+            if (value.Length <= MaxPacked)
+            {
+                Add(ref _short, Pack(value), value, hash);
+            }
+            else
+            {
+                Add(ref _long, hash, value, hash);
+            }
+        }
+
+        private static void Add(ref Table table, ulong key, string value, ulong hash)
+        {
+            if ((table.Count + 1) * 2 > table.Keys.Length)
+            {
+                table = table.Grow();
+            }
+
+            table.Insert(key, value, hash);
+        }
+
+        /// <summary>Up to four UTF-16 code units in one number; with the length it identifies the text exactly.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Pack(ReadOnlySpan<char> text)
+        {
+            ulong key = 0;
+            for (var i = 0; i < text.Length; i++)
+            {
+                key |= (ulong)text[i] << (16 * i);
+            }
+
+            return key;
+        }
+
+        private sealed class Table(int size)
+        {
+            public ulong[] Keys { get; } = new ulong[size];
+
+            private readonly string?[] _values = new string?[size];
+            private readonly ulong[] _hashes = new ulong[size];
+
+            public int Count { get; private set; }
+
+            public bool TryGet(ulong key, int length, ReadOnlySpan<char> text, [NotNullWhen(true)] out string? value, out ulong hash)
+            {
+                var keys = Keys;
+                var mask = keys.Length - 1;
+                for (var slot = Slot(key, mask); ; slot = (slot + 1) & mask)
+                {
+                    var candidate = _values[slot];
+                    if (candidate is null)
+                    {
+                        (value, hash) = (null, 0);
+                        return false;
+                    }
+
+                    // Packed keys are exact with the length; hash keys are confirmed by the text.
+                    if (keys[slot] == key && candidate.Length == length && (length <= MaxPacked || text.SequenceEqual(candidate)))
+                    {
+                        (value, hash) = (candidate, _hashes[slot]);
+                        return true;
+                    }
+                }
+            }
+
+            public void Insert(ulong key, string value, ulong hash)
+            {
+                var mask = Keys.Length - 1;
+                var slot = Slot(key, mask);
+                while (_values[slot] is not null)
+                {
+                    slot = (slot + 1) & mask;
+                }
+
+                (Keys[slot], _values[slot], _hashes[slot]) = (key, value, hash);
+                Count++;
+            }
+
+            public Table Grow()
+            {
+                var bigger = new Table(Keys.Length * 2);
+                for (var i = 0; i < Keys.Length; i++)
+                {
+                    if (_values[i] is { } value)
+                    {
+                        bigger.Insert(Keys[i], value, _hashes[i]);
+                    }
+                }
+
+                return bigger;
+            }
+
+            // Spread the key (packed characters, or FNV-1a whose low bits mix poorly) with a Fibonacci multiply.
+            private static int Slot(ulong key, int mask) => (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+        }
     }
 }

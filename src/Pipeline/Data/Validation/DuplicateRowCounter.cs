@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Mlops.Pipeline.Data.Validation;
 
 /// <summary>
@@ -6,16 +7,27 @@ namespace Mlops.Pipeline.Data.Validation;
 /// the hash space (distinct sampling, Gibbons 2001). Copies of a row share its hash, so they are always kept or
 /// dropped together and the slice's duplicate share is an unbiased estimate of the whole. Deterministic: the hash is.
 /// </summary>
-internal sealed class DuplicateRowCounter(int capacity = DuplicateRowCounter.DefaultCapacity)
+/// <remarks>
+/// The row hashes are already well mixed, so the table is open addressing on their low bits with parallel arrays
+/// (one probe, usually one cache line, per row) rather than a <see cref="Dictionary{TKey, TValue}"/> of entries.
+/// </remarks>
+internal sealed class DuplicateRowCounter
 {
     public const int DefaultCapacity = 1 << 18;
 
-    private readonly Dictionary<ulong, Entry> _seen = [];
+    private Entry[] _table = new Entry[1024]; // Count 0: empty slot
+    private int _distinct;
+    private ulong _touched; // keeps the loads of Touch alive
     private int _level;
     private long _sampledRows;
     private long _sampledDuplicates;
 
-    public int Capacity { get; } = capacity;
+    public DuplicateRowCounter(int capacity = DefaultCapacity)
+    {
+        Capacity = capacity;
+    }
+
+    public int Capacity { get; }
 
     public long Rows { get; private set; }
 
@@ -28,6 +40,30 @@ internal sealed class DuplicateRowCounter(int capacity = DuplicateRowCounter.Def
 
     public double Fraction => _sampledRows == 0 ? 0 : (double)_sampledDuplicates / _sampledRows;
 
+    /// <summary>
+    /// Loads the table slots <paramref name="hashes"/> will probe, all at once: the loads are independent, so their
+    /// cache misses overlap, and the <see cref="Observe"/> calls that follow find the slots in cache. The table is
+    /// megabytes of randomly addressed slots: one miss after the other was most of this counter's cost.
+    /// </summary>
+    // Called once per batch, so tiered compilation would leave its hot loop in slow early code for most of a run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Touch(ReadOnlySpan<ulong> hashes)
+    {
+        var table = _table;
+        var mask = table.Length - 1;
+        var shift = 64 - _level;
+        ulong touched = 0;
+        foreach (var hash in hashes)
+        {
+            if (_level == 0 || hash >> shift == 0)
+            {
+                touched ^= table[(int)hash & mask].Hash;
+            }
+        }
+
+        _touched ^= touched;
+    }
+
     public void Observe(ulong hash, int part, long row)
     {
         Rows++;
@@ -37,32 +73,101 @@ internal sealed class DuplicateRowCounter(int capacity = DuplicateRowCounter.Def
         }
 
         _sampledRows++;
-        if (_seen.TryGetValue(hash, out var entry))
+        var table = _table;
+        var mask = table.Length - 1;
+        var slot = (int)hash & mask;
+        while (table[slot].Count != 0)
         {
-            _sampledDuplicates++;
-            _seen[hash] = entry with { Count = entry.Count + 1 };
-            if (Examples.Count < Readers.ContractReader.MaxExamples)
+            ref var entry = ref table[slot];
+            if (entry.Hash == hash)
             {
-                Examples.Add((part, row, entry.Part, entry.Row));
+                _sampledDuplicates++;
+                entry.Count++;
+                if (Examples.Count < Readers.ContractReader.MaxExamples)
+                {
+                    Examples.Add((part, row, entry.FirstPart, entry.FirstRow));
+                }
+
+                return;
             }
 
-            return;
+            slot = (slot + 1) & mask;
         }
 
-        _seen[hash] = new Entry(part, row, 1);
-        while (_seen.Count > Capacity && _level < 63)
+        table[slot] = new Entry { Hash = hash, FirstRow = row, FirstPart = part, Count = 1 };
+        _distinct++;
+        if (_distinct > Capacity && _level < 63)
         {
-            _level++;
-            var level = _level;
-            foreach (var key in _seen.Keys.Where(k => k >> (64 - level) != 0).ToList())
+            while (_distinct > Capacity && _level < 63)
             {
-                _seen.Remove(key);
+                _level++;
+                var level = _level;
+                Rebuild(_table.Length, key => key >> (64 - level) == 0);
             }
 
-            _sampledRows = _seen.Values.Sum(e => (long)e.Count);
-            _sampledDuplicates = _seen.Values.Sum(e => (long)e.Count - 1);
+            // What the kept slice saw: every sampled row is in exactly one kept count.
+            _sampledRows = 0;
+            _sampledDuplicates = 0;
+            foreach (var entry in _table)
+            {
+                _sampledRows += entry.Count;
+                _sampledDuplicates += entry.Count > 0 ? entry.Count - 1 : 0;
+            }
+        }
+
+        if (_distinct * 2 > _table.Length)
+        {
+            Rebuild(_table.Length * 2, _ => true);
         }
     }
 
-    private readonly record struct Entry(int Part, long Row, int Count);
+    /// <summary>Re-inserts the entries whose hash <paramref name="keep"/> accepts into a table of <paramref name="size"/> slots.</summary>
+    private void Rebuild(int size, Func<ulong, bool> keep)
+    {
+        // The survivors, in slot order: their new home slots come in (nearly) ascending order too, so the re-insertion
+        // walks the table forward instead of jumping around it.
+        var old = _table;
+        var survivors = new Entry[_distinct];
+        var count = 0;
+        foreach (var entry in old)
+        {
+            if (entry.Count != 0 && keep(entry.Hash))
+            {
+                survivors[count++] = entry;
+            }
+        }
+
+        if (size == old.Length)
+        {
+            Array.Clear(old);
+        }
+        else
+        {
+            _table = new Entry[size];
+        }
+
+        var table = _table;
+        var mask = size - 1;
+        for (var i = 0; i < count; i++)
+        {
+            var slot = (int)survivors[i].Hash & mask;
+            while (table[slot].Count != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            table[slot] = survivors[i];
+        }
+
+        _distinct = count;
+    }
+
+    /// <summary>A distinct row: its hash, where it first appeared, and how often it was seen (one cache line per probe).</summary>
+    private struct Entry
+    {
+        public ulong Hash;
+        public long FirstRow;
+        public int FirstPart;
+        public int Count;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Mlops.Pipeline.Data.Contracts;
 using Mlops.Pipeline.Data.Profiling;
@@ -17,7 +18,18 @@ public sealed class ValidationAccumulator
     private readonly DataProfile? _reference;
     private readonly TimeProvider _timeProvider;
     private readonly ColumnTally[] _columns;
-    private readonly HashSet<string>?[] _allowed;
+    private readonly CategoryIndex?[] _allowed;
+
+    // Per column, copied out of the contract once (its IReadOnlyList costs an interface call per field): numeric,
+    // datetime, and the bounds (NaN when absent, which no comparison passes, like a null bound).
+    private readonly bool[] _isNumeric;
+    private readonly bool[] _isDateTime;
+    private readonly double[] _min;
+    private readonly double[] _max;
+    private const ulong RowHashSeed = 0x9E3779B97F4A7C15UL;
+    private ulong[] _hashes = [];
+    private string? _lastSource;
+    private int _lastPart;
     private readonly DuplicateRowCounter? _duplicates;
     private readonly Dictionary<string, int> _partIndex = new(StringComparer.Ordinal);
     private readonly List<string> _partNames = [];
@@ -39,33 +51,137 @@ public sealed class ValidationAccumulator
         _timeProvider = timeProvider ?? TimeProvider.System;
         _columns = [.. contract.Columns.Select(_ => new ColumnTally())];
         _allowed = [.. contract.Columns.Select(AllowedCategories)];
+        _isNumeric = [.. contract.Columns.Select(c => c.IsNumeric)];
+        _isDateTime = [.. contract.Columns.Select(c => c.Type == ColumnType.DateTime)];
+        _min = [.. contract.Columns.Select(c => c.Min ?? double.NaN)];
+        _max = [.. contract.Columns.Select(c => c.Max ?? double.NaN)];
         _duplicates = contract.Rules.MaxDuplicateRowFraction is not null ? new DuplicateRowCounter() : null;
     }
 
-    private HashSet<string>? AllowedCategories(ColumnContract column)
+    private CategoryIndex? AllowedCategories(ColumnContract column)
     {
         if (column.Categories is { } listed)
         {
-            return new HashSet<string>(listed, StringComparer.Ordinal);
+            return Index(listed);
         }
 
         if (column.CategoriesLearned && _reference?.Column(column.Name)?.Categorical is { } learned)
         {
-            return new HashSet<string>(learned.Categories.Where(c => c.Count > 0).Select(c => c.Value), StringComparer.Ordinal);
+            return Index(learned.Categories.Where(c => c.Count > 0).Select(c => c.Value));
         }
 
         return null;
+
+        static CategoryIndex Index(IEnumerable<string> values)
+        {
+            var index = new CategoryIndex();
+            foreach (var value in values)
+            {
+                index.Add(value, CategoryIndex.Hash(value));
+            }
+
+            return index;
+        }
     }
 
     public void Observe(DataRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        _rows++;
-        if (!_partIndex.TryGetValue(row.Source, out var part))
+        Observe(row, _duplicates is null ? 0 : RowHash(row.Values));
+    }
+
+    /// <summary>
+    /// Every row of <paramref name="batch"/>, as <see cref="Observe(DataRow)"/> would one by one. The duplicate-row
+    /// hashes are a long chain of dependent multiplications per row; computing four rows' chains side by side lets
+    /// the processor overlap them.
+    /// </summary>
+    // Called once per batch, so tiered compilation would leave its hot loop in slow early code for most of a run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Observe(DataRowBatch batch)
+    {
+        var rows = batch.Rows;
+        if (_duplicates is null)
         {
-            part = _partNames.Count;
-            _partIndex[row.Source] = part;
-            _partNames.Add(row.Source);
+            foreach (var row in rows)
+            {
+                Observe(row, 0);
+            }
+
+            return;
+        }
+
+        if (_hashes.Length < rows.Length)
+        {
+            _hashes = new ulong[rows.Length];
+        }
+
+        var hashes = _hashes.AsSpan(0, rows.Length);
+        var i = 0;
+        for (; i + 4 <= rows.Length; i += 4)
+        {
+            RowHashes(rows[i].Values, rows[i + 1].Values, rows[i + 2].Values, rows[i + 3].Values, hashes.Slice(i, 4));
+        }
+
+        for (; i < rows.Length; i++)
+        {
+            hashes[i] = RowHash(rows[i].Values);
+        }
+
+        _duplicates.Touch(hashes);
+        for (i = 0; i < rows.Length; i++)
+        {
+            Observe(rows[i], hashes[i]);
+        }
+    }
+
+    /// <summary>The row's identity for duplicate counting: state and value of every column, in order.</summary>
+    private ulong RowHash(ReadOnlySpan<FieldValue> values)
+    {
+        var hash = RowHashSeed;
+        for (var i = 0; i < values.Length; i++)
+        {
+            hash = Mix(Mix(hash, (ulong)values[i].State), HashKey(values[i], i));
+        }
+
+        return hash;
+    }
+
+    /// <summary><see cref="RowHash"/> of four rows at once (independent chains, so they overlap in the processor).</summary>
+    private void RowHashes(ReadOnlySpan<FieldValue> a, ReadOnlySpan<FieldValue> b, ReadOnlySpan<FieldValue> c, ReadOnlySpan<FieldValue> d, Span<ulong> hashes)
+    {
+        ulong ha = RowHashSeed, hb = RowHashSeed, hc = RowHashSeed, hd = RowHashSeed;
+        for (var i = 0; i < a.Length; i++)
+        {
+            ha = Mix(Mix(ha, (ulong)a[i].State), HashKey(a[i], i));
+            hb = Mix(Mix(hb, (ulong)b[i].State), HashKey(b[i], i));
+            hc = Mix(Mix(hc, (ulong)c[i].State), HashKey(c[i], i));
+            hd = Mix(Mix(hd, (ulong)d[i].State), HashKey(d[i], i));
+        }
+
+        (hashes[0], hashes[1], hashes[2], hashes[3]) = (ha, hb, hc, hd);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong HashKey(in FieldValue value, int column) =>
+        value.Category is not null || value.Raw is not null ? value.TextHash
+        : _isDateTime[column] ? (ulong)value.Time.Ticks
+        : (ulong)BitConverter.DoubleToInt64Bits(value.Number);
+
+    private void Observe(DataRow row, ulong hash)
+    {
+        _rows++;
+        // Rows come part after part with the same Source string: look the part up only when it changes.
+        var part = _lastPart;
+        if (!ReferenceEquals(row.Source, _lastSource))
+        {
+            if (!_partIndex.TryGetValue(row.Source, out part))
+            {
+                part = _partNames.Count;
+                _partIndex[row.Source] = part;
+                _partNames.Add(row.Source);
+            }
+
+            (_lastSource, _lastPart) = (row.Source, part);
         }
 
         var usable = row.IsUsable;
@@ -75,12 +191,10 @@ public sealed class ValidationAccumulator
         }
 
         var values = row.Values;
-        var hash = 0x9E3779B97F4A7C15UL;
         for (var i = 0; i < values.Length; i++)
         {
             ref readonly var value = ref values[i];
             var tally = _columns[i];
-            var column = _contract.Columns[i];
             switch (value.State)
             {
                 case FieldState.Null:
@@ -97,35 +211,27 @@ public sealed class ValidationAccumulator
                     break;
                 default:
                     tally.Valid++;
-                    if (column.IsNumeric)
+                    if (_isNumeric[i])
                     {
                         var number = value.Number;
                         tally.Min = Math.Min(tally.Min, number);
                         tally.Max = Math.Max(tally.Max, number);
-                        if (number < column.Min)
+                        if (number < _min[i])
                         {
                             tally.BelowMin.Add(row, Format(number));
                         }
 
-                        if (number > column.Max)
+                        if (number > _max[i])
                         {
                             tally.AboveMax.Add(row, Format(number));
                         }
                     }
-                    else if (_allowed[i] is { } allowed && !allowed.Contains(value.Category!))
+                    else if (_allowed[i] is { } allowed && allowed.IndexOf(value.Category!, value.TextHash) < 0)
                     {
                         tally.Unseen.Add(row, RowBinder.Clip(value.Category!));
                     }
 
                     break;
-            }
-
-            if (_duplicates is not null)
-            {
-                hash = Mix(hash, (ulong)value.State);
-                hash = Mix(hash, value.Category is not null || value.Raw is not null ? value.TextHash
-                    : column.Type == ColumnType.DateTime ? (ulong)value.Time.Ticks
-                    : (ulong)BitConverter.DoubleToInt64Bits(value.Number));
             }
         }
 
@@ -302,6 +408,7 @@ public sealed class ValidationAccumulator
         _ => "text",
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mix(ulong hash, ulong value)
     {
         // A splitmix64 step: cheap, and order-sensitive, so (a, b) and (b, a) differ.
