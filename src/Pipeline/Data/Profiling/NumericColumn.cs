@@ -6,9 +6,12 @@ internal sealed class NumericColumn
     private readonly double[]? _edges;
     private readonly long[]? _binCounts;
     private readonly ProfileOptions? _options;
+    private readonly int _seed;
     private ValueCounts? _exact;
-    private readonly double[]? _reservoir;
-    private readonly Random? _random;
+    private double[]? _reservoir; // made when the exact counts overflow
+    private Random? _random;
+    private long _nextSampled; // the value count at which the reservoir next takes a value (Algorithm L)
+    private double _threshold; // Algorithm L's W: the largest random key among the reservoir's values
     private long _count;
     private double _sum;
     private double _min = double.PositiveInfinity;
@@ -18,6 +21,7 @@ internal sealed class NumericColumn
     {
         _edges = edges;
         _options = options;
+        _seed = seed;
         if (edges is not null)
         {
             _binCounts = new long[edges.Length + 1];
@@ -25,8 +29,6 @@ internal sealed class NumericColumn
         else
         {
             _exact = new ValueCounts();
-            _reservoir = new double[options!.ReservoirSize];
-            _random = new Random(seed);
         }
     }
 
@@ -62,24 +64,121 @@ internal sealed class NumericColumn
             _exact.Add(value);
             if (_exact.Count > _options!.ExactDistinctLimit)
             {
-                _exact = null; // from here on only the reservoir places the edges
+                StartSampling(); // from here on only the reservoir places the edges
             }
+
+            return;
         }
 
-        // Algorithm R: every value seen so far has the same chance to be in the reservoir.
-        if (_count <= _reservoir!.Length)
+        Sample(value);
+    }
+
+    /// <summary>
+    /// A uniform sample of the values seen so far, kept in a reservoir once the exact counts overflow. Values before
+    /// the reservoir is full go in; after that Algorithm L (Li 1994) draws how many values to skip before the next one
+    /// goes in, so the generator is called about k·log(n/k) times over n values, not once per value.
+    /// </summary>
+    private void Sample(double value)
+    {
+        var reservoir = _reservoir!;
+        if (_count <= reservoir.Length)
         {
-            _reservoir[_count - 1] = value;
-        }
-        else
-        {
-            var slot = _random!.NextInt64(_count);
-            if (slot < _reservoir.Length)
+            reservoir[_count - 1] = value;
+            if (_count == reservoir.Length)
             {
-                _reservoir[slot] = value;
+                _threshold = Math.Exp(Math.Log(Uniform()) / reservoir.Length);
+                _nextSampled = _count + Skip();
             }
+
+            return;
+        }
+
+        if (_count == _nextSampled)
+        {
+            reservoir[_random!.Next(reservoir.Length)] = value;
+            _threshold *= Math.Exp(Math.Log(Uniform()) / reservoir.Length);
+            _nextSampled = _count + Skip();
         }
     }
+
+    /// <summary>
+    /// The exact counts of the <see cref="_count"/> values so far overflowed: turns them into the reservoir state a
+    /// reservoir kept from the start would have. With at most k values, every value is in it. With more, a uniform
+    /// k-subset of the values (Floyd's algorithm on their positions in the counts), and Algorithm L's threshold W and
+    /// next position drawn by running its skips over the values already seen: in the random-key view of reservoir
+    /// sampling, which values are kept and the largest kept key are independent, so both may be drawn separately.
+    /// </summary>
+    private void StartSampling()
+    {
+        var counts = _exact!;
+        _exact = null;
+        var size = _options!.ReservoirSize;
+        _random = new Random(_seed);
+        _reservoir = new double[size];
+        var seen = _count;
+        if (seen <= size)
+        {
+            var filled = 0;
+            foreach (var (value, count) in counts.Pairs())
+            {
+                _reservoir.AsSpan(filled, (int)count).Fill(value);
+                filled += (int)count;
+            }
+
+            if (seen == size)
+            {
+                _threshold = Math.Exp(Math.Log(Uniform()) / size);
+                _nextSampled = seen + Skip();
+            }
+
+            return;
+        }
+
+        // Floyd: k distinct positions out of [0, seen), each k-subset equally likely, with k draws.
+        var chosen = new HashSet<long>(size);
+        for (var j = seen - size; j < seen; j++)
+        {
+            var position = _random.NextInt64(j + 1);
+            chosen.Add(chosen.Contains(position) ? j : position);
+        }
+
+        var positions = chosen.ToArray();
+        Array.Sort(positions);
+        var next = 0;
+        var start = 0L;
+        foreach (var (value, count) in counts.Pairs())
+        {
+            var end = start + count;
+            while (next < positions.Length && positions[next] < end)
+            {
+                _reservoir[next++] = value;
+            }
+
+            start = end;
+        }
+
+        // Algorithm L from the full reservoir at value k up to the values already seen; the first position past them is the next to sample.
+        _threshold = Math.Exp(Math.Log(Uniform()) / size);
+        var sampled = (long)size + Skip();
+        while (sampled <= seen)
+        {
+            _threshold *= Math.Exp(Math.Log(Uniform()) / size);
+            sampled += Skip();
+        }
+
+        _nextSampled = sampled;
+    }
+
+    /// <summary>Values to pass over, plus one, before the next one enters the reservoir: geometric with success chance W.</summary>
+    private long Skip()
+    {
+        const long Never = long.MaxValue / 4;
+        var skip = Math.Floor(Math.Log(Uniform()) / Math.Log(1 - _threshold));
+        return double.IsNaN(skip) || skip >= Never ? Never : (long)Math.Max(0, skip) + 1;
+    }
+
+    /// <summary>A uniform draw in (0, 1], so its logarithm is finite.</summary>
+    private double Uniform() => 1 - _random!.NextDouble();
 
     /// <summary>Bin of <paramref name="value"/> for bins (-inf, e0], (e0, e1], ..., (e_last, +inf): the number of edges below it.</summary>
     internal static int BinOf(double[] edges, double value)
@@ -165,35 +264,34 @@ internal sealed class NumericColumn
     /// <summary>
     /// Counts per distinct value, as a <see cref="Dictionary{TKey, TValue}"/> of <see cref="double"/> would keep them
     /// (0.0 and -0.0 are one value, kept as the first seen), in open addressing on the value's bits: one probe in a
-    /// small array per value instead of a dictionary lookup.
+    /// small array of 24-byte entries (one cache line) per value instead of a dictionary lookup.
     /// </summary>
     private sealed class ValueCounts
     {
-        private ulong[] _keys = new ulong[256];
-        private double[] _values = new double[256];
-        private long[] _counts = new long[256]; // 0: empty slot
+        private Entry[] _entries = new Entry[256]; // Count 0: empty slot
 
         public int Count { get; private set; }
 
         public void Add(double value)
         {
             var key = value == 0 ? 0UL : (ulong)BitConverter.DoubleToInt64Bits(value);
-            var mask = _keys.Length - 1;
+            var entries = _entries;
+            var mask = entries.Length - 1;
             var slot = Slot(key, mask);
-            while (_counts[slot] != 0)
+            while (entries[slot].Count != 0)
             {
-                if (_keys[slot] == key)
+                if (entries[slot].Key == key)
                 {
-                    _counts[slot]++;
+                    entries[slot].Count++;
                     return;
                 }
 
                 slot = (slot + 1) & mask;
             }
 
-            (_keys[slot], _values[slot], _counts[slot]) = (key, value, 1);
+            entries[slot] = new Entry { Key = key, Value = value, Count = 1 };
             Count++;
-            if (Count * 2 > _keys.Length)
+            if (Count * 2 > entries.Length)
             {
                 Grow();
             }
@@ -201,37 +299,44 @@ internal sealed class NumericColumn
 
         public IEnumerable<KeyValuePair<double, long>> Pairs()
         {
-            for (var i = 0; i < _keys.Length; i++)
+            for (var i = 0; i < _entries.Length; i++)
             {
-                if (_counts[i] != 0)
+                if (_entries[i].Count != 0)
                 {
-                    yield return new KeyValuePair<double, long>(_values[i], _counts[i]);
+                    yield return new KeyValuePair<double, long>(_entries[i].Value, _entries[i].Count);
                 }
             }
         }
 
         private void Grow()
         {
-            var (keys, values, counts) = (_keys, _values, _counts);
-            (_keys, _values, _counts) = (new ulong[keys.Length * 2], new double[keys.Length * 2], new long[keys.Length * 2]);
-            var mask = _keys.Length - 1;
-            for (var i = 0; i < keys.Length; i++)
+            var old = _entries;
+            var entries = _entries = new Entry[old.Length * 2];
+            var mask = entries.Length - 1;
+            foreach (var entry in old)
             {
-                if (counts[i] == 0)
+                if (entry.Count == 0)
                 {
                     continue;
                 }
 
-                var slot = Slot(keys[i], mask);
-                while (_counts[slot] != 0)
+                var slot = Slot(entry.Key, mask);
+                while (entries[slot].Count != 0)
                 {
                     slot = (slot + 1) & mask;
                 }
 
-                (_keys[slot], _values[slot], _counts[slot]) = (keys[i], values[i], counts[i]);
+                entries[slot] = entry;
             }
         }
 
         private static int Slot(ulong key, int mask) => (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & mask;
+
+        private struct Entry
+        {
+            public ulong Key;
+            public double Value;
+            public long Count;
+        }
     }
 }
