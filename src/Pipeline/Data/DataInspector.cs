@@ -14,13 +14,19 @@ public sealed record DataInspection(ValidationReport Report, DataProfile Profile
 /// </summary>
 public static class DataInspector
 {
+    /// <summary>
+    /// Rows per batch: validation and the profile each loop over a batch, so a small batch is still in the first-level
+    /// caches for the second loop (128 measured about 4 % faster than <see cref="DataRowBatch.DefaultCapacity"/> on flights).
+    /// </summary>
+    private const int BatchSize = 128;
+
     /// <summary>Validates <paramref name="data"/> against <paramref name="contract"/> in one pass.</summary>
     public static async Task<ValidationReport> ValidateAsync(
         DataSet data, DataContract contract, DataProfile? reference = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         var reader = new ContractReader(data, contract);
         var validation = new ValidationAccumulator(contract, reference, timeProvider);
-        await foreach (var batch in reader.ReadBatchesAsync(cancellationToken: cancellationToken))
+        await foreach (var batch in reader.ReadBatchesAsync(BatchSize, cancellationToken))
         {
             validation.Observe(batch);
         }
@@ -42,7 +48,7 @@ public static class DataInspector
         ArgumentNullException.ThrowIfNull(reference);
         var contract = reference.ParseContract();
         var profile = new ProfileAccumulator(contract, reference);
-        await foreach (var batch in new ContractReader(data, contract).ReadBatchesAsync(cancellationToken: cancellationToken))
+        await foreach (var batch in new ContractReader(data, contract).ReadBatchesAsync(BatchSize, cancellationToken))
         {
             profile.Observe(batch);
         }
@@ -61,7 +67,7 @@ public static class DataInspector
         var reader = new ContractReader(data, contract);
         var validation = new ValidationAccumulator(contract, reference, timeProvider);
         var profile = new ProfileAccumulator(contract, options);
-        await foreach (var batch in reader.ReadBatchesAsync(cancellationToken: cancellationToken))
+        await foreach (var batch in reader.ReadBatchesAsync(BatchSize, cancellationToken))
         {
             validation.Observe(batch);
             profile.Observe(batch);
@@ -76,7 +82,7 @@ public static class DataInspector
         // Too many distinct values to count exactly: the first pass placed the edges, this one counts.
         var layout = profile.LayoutForCountingPass();
         var counting = new ProfileAccumulator(contract, layout);
-        await foreach (var batch in reader.ReadBatchesAsync(cancellationToken: cancellationToken))
+        await foreach (var batch in reader.ReadBatchesAsync(BatchSize, cancellationToken))
         {
             counting.Observe(batch);
         }

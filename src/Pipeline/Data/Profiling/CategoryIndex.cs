@@ -6,17 +6,18 @@ namespace Mlops.Pipeline.Data.Profiling;
 /// Distinct strings numbered in the order they were added, found by the deterministic FNV hash that
 /// <see cref="FieldValue"/> already carries for categories (so a lookup hashes nothing) and confirmed by comparing the
 /// strings (by reference first: the reader interns categories, so a hit is usually the very same string). Open
-/// addressing with linear probing, at most half full.
+/// addressing with linear probing, at most half full; each slot keeps its entry's hash beside the entry number, so a
+/// probe reads one slot and, on a hit, the entry's string.
 /// </summary>
 internal sealed class CategoryIndex
 {
-    private int[] _slots = new int[16]; // entry number + 1; 0 is empty
-    private readonly List<string> _values = [];
-    private readonly List<ulong> _hashes = [];
+    private Slot[] _slots = new Slot[16]; // Entry: entry number + 1; 0 is empty
+    private string[] _values = new string[8];
+    private ulong[] _hashes = new ulong[8];
 
-    public int Count => _values.Count;
+    public int Count { get; private set; }
 
-    public string this[int index] => _values[index];
+    public string this[int index] => index < Count ? _values[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>The hash a category's <see cref="FieldValue"/> carries (FNV-1a over its UTF-16 code units).</summary>
     public static ulong Hash(string value) => RowBinder.Hash(value);
@@ -24,18 +25,24 @@ internal sealed class CategoryIndex
     /// <summary>The number of <paramref name="value"/>, or -1. <paramref name="hash"/> must be <see cref="Hash"/> of it.</summary>
     public int IndexOf(string value, ulong hash)
     {
-        var mask = _slots.Length - 1;
-        for (var slot = Slot(hash, mask); ; slot = (slot + 1) & mask)
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        for (var slot = SlotOf(hash, mask); ; slot = (slot + 1) & mask)
         {
-            var entry = _slots[slot] - 1;
-            if (entry < 0)
+            ref readonly var candidate = ref slots[slot];
+            if (candidate.Entry == 0)
             {
                 return -1;
             }
 
-            if (_hashes[entry] == hash && (ReferenceEquals(_values[entry], value) || string.Equals(_values[entry], value, StringComparison.Ordinal)))
+            if (candidate.Hash == hash)
             {
-                return entry;
+                var entry = candidate.Entry - 1;
+                var known = _values[entry];
+                if (ReferenceEquals(known, value) || string.Equals(known, value, StringComparison.Ordinal))
+                {
+                    return entry;
+                }
             }
         }
     }
@@ -49,10 +56,10 @@ internal sealed class CategoryIndex
             return existing;
         }
 
-        if ((_values.Count + 1) * 2 > _slots.Length)
+        if ((Count + 1) * 2 > _slots.Length)
         {
-            var slots = new int[_slots.Length * 2];
-            for (var i = 0; i < _values.Count; i++)
+            var slots = new Slot[_slots.Length * 2];
+            for (var i = 0; i < Count; i++)
             {
                 Insert(slots, _hashes[i], i);
             }
@@ -60,23 +67,35 @@ internal sealed class CategoryIndex
             _slots = slots;
         }
 
-        _values.Add(value);
-        _hashes.Add(hash);
-        Insert(_slots, hash, _values.Count - 1);
-        return _values.Count - 1;
+        if (Count == _values.Length)
+        {
+            Array.Resize(ref _values, Count * 2);
+            Array.Resize(ref _hashes, Count * 2);
+        }
+
+        _values[Count] = value;
+        _hashes[Count] = hash;
+        Insert(_slots, hash, Count);
+        return Count++;
     }
 
-    private static void Insert(int[] slots, ulong hash, int entry)
+    private static void Insert(Slot[] slots, ulong hash, int entry)
     {
         var mask = slots.Length - 1;
-        var slot = Slot(hash, mask);
-        while (slots[slot] != 0)
+        var slot = SlotOf(hash, mask);
+        while (slots[slot].Entry != 0)
         {
             slot = (slot + 1) & mask;
         }
 
-        slots[slot] = entry + 1;
+        slots[slot] = new Slot { Hash = hash, Entry = entry + 1 };
     }
 
-    private static int Slot(ulong hash, int mask) => (int)((hash * 0x9E3779B97F4A7C15UL) >> 32) & mask;
+    private static int SlotOf(ulong hash, int mask) => (int)((hash * 0x9E3779B97F4A7C15UL) >> 32) & mask;
+
+    private struct Slot
+    {
+        public ulong Hash;
+        public int Entry;
+    }
 }

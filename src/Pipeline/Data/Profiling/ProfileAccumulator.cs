@@ -26,8 +26,11 @@ public sealed class ProfileAccumulator
     private long _usableRows;
     private long _positives;
     private long _negatives;
-    private DateTime? _timeMin;
-    private DateTime? _timeMax;
+    private readonly int _labelIndex; // -1 unless the contract has a boolean label
+    private readonly int _timeIndex;
+    private bool _anyTime;
+    private DateTime _timeMin;
+    private DateTime _timeMax;
 
     /// <summary>A reference profile (learns edges and categories from the data).</summary>
     public ProfileAccumulator(DataContract contract, ProfileOptions? options = null)
@@ -50,6 +53,8 @@ public sealed class ProfileAccumulator
         _invalid = new long[count];
         _numeric = new NumericColumn?[count];
         _categorical = new CategoricalColumn?[count];
+        _labelIndex = contract.Label is { Type: ColumnType.Boolean } ? contract.LabelIndex : -1;
+        _timeIndex = contract.TimeIndex;
         foreach (var i in contract.FeatureIndexes)
         {
             var column = contract.Columns[i];
@@ -135,9 +140,9 @@ public sealed class ProfileAccumulator
             }
         }
 
-        if (row.Label is { } label)
+        if (_labelIndex >= 0 && values[_labelIndex].State == FieldState.Valid)
         {
-            if (label)
+            if (values[_labelIndex].Boolean)
             {
                 _positives++;
             }
@@ -147,10 +152,21 @@ public sealed class ProfileAccumulator
             }
         }
 
-        if (_contract.TimeIndex >= 0 && values[_contract.TimeIndex] is { State: FieldState.Valid } time)
+        if (_timeIndex >= 0 && values[_timeIndex].State == FieldState.Valid)
         {
-            _timeMin = _timeMin is { } min && min <= time.Time ? min : time.Time;
-            _timeMax = _timeMax is { } max && max >= time.Time ? max : time.Time;
+            var time = values[_timeIndex].Time;
+            if (!_anyTime)
+            {
+                (_anyTime, _timeMin, _timeMax) = (true, time, time);
+            }
+            else if (time < _timeMin)
+            {
+                _timeMin = time;
+            }
+            else if (time > _timeMax)
+            {
+                _timeMax = time;
+            }
         }
     }
 
@@ -174,7 +190,7 @@ public sealed class ProfileAccumulator
             Rows = _rows,
             UsableRows = _usableRows,
             Label = _contract.Label is { Type: ColumnType.Boolean } label ? new LabelProfile(label.Name, _positives, _negatives) : null,
-            Time = _contract.TimeIndex >= 0 ? new TimeProfile(_contract.Columns[_contract.TimeIndex].Name, _timeMin, _timeMax) : null,
+            Time = _contract.TimeIndex >= 0 ? new TimeProfile(_contract.Columns[_contract.TimeIndex].Name, _anyTime ? _timeMin : null, _anyTime ? _timeMax : null) : null,
             Columns = columns,
         };
     }

@@ -16,6 +16,7 @@ internal sealed class DuplicateRowCounter
     public const int DefaultCapacity = 1 << 18;
 
     private Entry[] _table = new Entry[1024]; // Count 0: empty slot
+    private Entry[] _survivors = []; // re-sampling's buffer
     private int _distinct;
     private ulong _touched; // keeps the loads of Touch alive
     private int _level;
@@ -72,6 +73,30 @@ internal sealed class DuplicateRowCounter
             return;
         }
 
+        ObserveSampled(hash, part, row);
+    }
+
+    /// <summary>
+    /// <see cref="Observe(ulong, int, long)"/> for consecutive rows: <paramref name="hashes"/>, and each row's part and
+    /// record number. Once the counter samples, most rows are passed over here without a call.
+    /// </summary>
+    // Called once per batch, so tiered compilation would leave its hot loop in slow early code for most of a run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Observe(ReadOnlySpan<ulong> hashes, ReadOnlySpan<int> parts, ReadOnlySpan<Readers.DataRow> rows)
+    {
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            Rows++;
+            var hash = hashes[i];
+            if (_level == 0 || hash >> (64 - _level) == 0)
+            {
+                ObserveSampled(hash, parts[i], rows[i].RecordNumber);
+            }
+        }
+    }
+
+    private void ObserveSampled(ulong hash, int part, long row)
+    {
         _sampledRows++;
         var table = _table;
         var mask = table.Length - 1;
@@ -101,8 +126,7 @@ internal sealed class DuplicateRowCounter
             while (_distinct > Capacity && _level < 63)
             {
                 _level++;
-                var level = _level;
-                Rebuild(_table.Length, key => key >> (64 - level) == 0);
+                Rebuild(_table.Length, _level);
             }
 
             // What the kept slice saw: every sampled row is in exactly one kept count.
@@ -117,49 +141,67 @@ internal sealed class DuplicateRowCounter
 
         if (_distinct * 2 > _table.Length)
         {
-            Rebuild(_table.Length * 2, _ => true);
+            Rebuild(_table.Length * 2, _level);
         }
     }
 
-    /// <summary>Re-inserts the entries whose hash <paramref name="keep"/> accepts into a table of <paramref name="size"/> slots.</summary>
-    private void Rebuild(int size, Func<ulong, bool> keep)
+    /// <summary>Re-inserts the entries sampled at <paramref name="level"/> (hash's top <paramref name="level"/> bits zero) into a table of <paramref name="size"/> slots.</summary>
+    // Runs a few times per data set over up to half a million entries: too seldom for tiered compilation to optimize it in time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Rebuild(int size, int level)
     {
-        // The survivors, in slot order: their new home slots come in (nearly) ascending order too, so the re-insertion
-        // walks the table forward instead of jumping around it.
+        // Entries are taken in slot order: their new home slots come in (nearly) ascending order too, so the
+        // re-insertion walks the table forward instead of jumping around it. Growing inserts straight from the old
+        // table; re-sampling in place first copies the survivors into a buffer kept for the next time (fresh
+        // megabytes on every rebuild cost more in page faults than the copying).
         var old = _table;
-        var survivors = new Entry[_distinct];
-        var count = 0;
-        foreach (var entry in old)
-        {
-            if (entry.Count != 0 && keep(entry.Hash))
-            {
-                survivors[count++] = entry;
-            }
-        }
-
+        ReadOnlySpan<Entry> source;
         if (size == old.Length)
         {
+            if (_survivors.Length < _distinct)
+            {
+                _survivors = new Entry[_distinct];
+            }
+
+            var count = 0;
+            foreach (var entry in old)
+            {
+                if (entry.Count != 0 && (level == 0 || entry.Hash >> (64 - level) == 0))
+                {
+                    _survivors[count++] = entry;
+                }
+            }
+
             Array.Clear(old);
+            source = _survivors.AsSpan(0, count);
         }
         else
         {
             _table = new Entry[size];
+            source = old;
         }
 
         var table = _table;
         var mask = size - 1;
-        for (var i = 0; i < count; i++)
+        var distinct = 0;
+        foreach (ref readonly var entry in source)
         {
-            var slot = (int)survivors[i].Hash & mask;
+            if (entry.Count == 0 || (level > 0 && entry.Hash >> (64 - level) != 0))
+            {
+                continue;
+            }
+
+            var slot = (int)entry.Hash & mask;
             while (table[slot].Count != 0)
             {
                 slot = (slot + 1) & mask;
             }
 
-            table[slot] = survivors[i];
+            table[slot] = entry;
+            distinct++;
         }
 
-        _distinct = count;
+        _distinct = distinct;
     }
 
     /// <summary>A distinct row: its hash, where it first appeared, and how often it was seen (one cache line per probe).</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text.Json.Nodes;
 using Mlops.Pipeline.Data.Contracts;
 using Mlops.Pipeline.Data.Profiling;
@@ -28,6 +30,7 @@ public sealed class ValidationAccumulator
     private readonly double[] _max;
     private const ulong RowHashSeed = 0x9E3779B97F4A7C15UL;
     private ulong[] _hashes = [];
+    private int[] _rowParts = [];
     private string? _lastSource;
     private int _lastPart;
     private readonly DuplicateRowCounter? _duplicates;
@@ -39,6 +42,10 @@ public sealed class ValidationAccumulator
     private long _negatives;
     private DateTime? _timeMin;
     private DateTime? _timeMax;
+    private readonly int _labelIndex; // -1 unless the contract has a boolean label
+    private readonly int _timeIndex;
+    private readonly DateTime _timeLow; // the rules' time bounds; DateTime.MinValue/MaxValue when absent, which no time passes
+    private readonly DateTime _timeHigh;
     private readonly Tally _beforeTimeMin = new();
     private readonly Tally _afterTimeMax = new();
 
@@ -56,6 +63,9 @@ public sealed class ValidationAccumulator
         _min = [.. contract.Columns.Select(c => c.Min ?? double.NaN)];
         _max = [.. contract.Columns.Select(c => c.Max ?? double.NaN)];
         _duplicates = contract.Rules.MaxDuplicateRowFraction is not null ? new DuplicateRowCounter() : null;
+        _labelIndex = contract.Label is { Type: ColumnType.Boolean } ? contract.LabelIndex : -1;
+        _timeIndex = contract.TimeIndex;
+        (_timeLow, _timeHigh) = (contract.Rules.TimeMin ?? DateTime.MinValue, contract.Rules.TimeMax ?? DateTime.MaxValue);
     }
 
     private CategoryIndex? AllowedCategories(ColumnContract column)
@@ -87,7 +97,8 @@ public sealed class ValidationAccumulator
     public void Observe(DataRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        Observe(row, _duplicates is null ? 0 : RowHash(row.Values));
+        var part = ObserveRow(row);
+        _duplicates?.Observe(RowHash(row.Values), part, row.RecordNumber);
     }
 
     /// <summary>
@@ -104,7 +115,7 @@ public sealed class ValidationAccumulator
         {
             foreach (var row in rows)
             {
-                Observe(row, 0);
+                ObserveRow(row);
             }
 
             return;
@@ -128,10 +139,18 @@ public sealed class ValidationAccumulator
         }
 
         _duplicates.Touch(hashes);
+        if (_rowParts.Length < rows.Length)
+        {
+            _rowParts = new int[rows.Length];
+        }
+
+        var parts = _rowParts.AsSpan(0, rows.Length);
         for (i = 0; i < rows.Length; i++)
         {
-            Observe(rows[i], hashes[i]);
+            parts[i] = ObserveRow(rows[i]);
         }
+
+        _duplicates.Observe(hashes, parts, rows);
     }
 
     /// <summary>The row's identity for duplicate counting: state and value of every column, in order.</summary>
@@ -146,9 +165,28 @@ public sealed class ValidationAccumulator
         return hash;
     }
 
-    /// <summary><see cref="RowHash"/> of four rows at once (independent chains, so they overlap in the processor).</summary>
+    /// <summary>
+    /// <see cref="RowHash"/> of four rows at once: in the four lanes of a vector where 64-bit multiplies are native
+    /// (AVX-512), else as independent scalar chains that overlap in the processor.
+    /// </summary>
+    // Called once per four rows: optimized from the start (there is nothing for profile-guided optimization to learn here).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RowHashes(ReadOnlySpan<FieldValue> a, ReadOnlySpan<FieldValue> b, ReadOnlySpan<FieldValue> c, ReadOnlySpan<FieldValue> d, Span<ulong> hashes)
     {
+        if (Avx512DQ.VL.IsSupported)
+        {
+            var hash = Vector256.Create(RowHashSeed);
+            for (var i = 0; i < a.Length; i++)
+            {
+                var states = Vector256.Create((ulong)a[i].State, (ulong)b[i].State, (ulong)c[i].State, (ulong)d[i].State);
+                var keys = Vector256.Create(HashKey(a[i], i), HashKey(b[i], i), HashKey(c[i], i), HashKey(d[i], i));
+                hash = Mix(Mix(hash, states), keys);
+            }
+
+            hash.CopyTo(hashes);
+            return;
+        }
+
         ulong ha = RowHashSeed, hb = RowHashSeed, hc = RowHashSeed, hd = RowHashSeed;
         for (var i = 0; i < a.Length; i++)
         {
@@ -167,7 +205,8 @@ public sealed class ValidationAccumulator
         : _isDateTime[column] ? (ulong)value.Time.Ticks
         : (ulong)BitConverter.DoubleToInt64Bits(value.Number);
 
-    private void Observe(DataRow row, ulong hash)
+    /// <summary>Everything but the duplicate count (the caller's, with the row's hash); returns the row's part number.</summary>
+    private int ObserveRow(DataRow row)
     {
         _rows++;
         // Rows come part after part with the same Source string: look the part up only when it changes.
@@ -235,11 +274,9 @@ public sealed class ValidationAccumulator
             }
         }
 
-        _duplicates?.Observe(hash, part, row.RecordNumber);
-
-        if (row.Label is { } label)
+        if (_labelIndex >= 0 && values[_labelIndex].State == FieldState.Valid)
         {
-            if (label)
+            if (values[_labelIndex].Boolean)
             {
                 _positives++;
             }
@@ -249,21 +286,23 @@ public sealed class ValidationAccumulator
             }
         }
 
-        if (_contract.TimeIndex >= 0 && values[_contract.TimeIndex] is { State: FieldState.Valid } time)
+        if (_timeIndex >= 0 && values[_timeIndex].State == FieldState.Valid)
         {
-            var t = time.Time;
+            var t = values[_timeIndex].Time;
             _timeMin = _timeMin is { } min && min <= t ? min : t;
             _timeMax = _timeMax is { } max && max >= t ? max : t;
-            if (t < _contract.Rules.TimeMin)
+            if (t < _timeLow)
             {
                 _beforeTimeMin.Add(row, FormatTime(t));
             }
 
-            if (t > _contract.Rules.TimeMax)
+            if (t > _timeHigh)
             {
                 _afterTimeMax.Add(row, FormatTime(t));
             }
         }
+
+        return part;
     }
 
     /// <summary>The report, with the shape problems <paramref name="reader"/> met while reading.</summary>
@@ -418,6 +457,18 @@ public sealed class ValidationAccumulator
         hash ^= hash >> 27;
         hash *= 0x94D049BB133111EBUL;
         return hash ^ (hash >> 31);
+    }
+
+    /// <summary><see cref="Mix(ulong, ulong)"/> in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Mix(Vector256<ulong> hash, Vector256<ulong> value)
+    {
+        hash ^= value + Vector256.Create(0x9E3779B97F4A7C15UL) + (hash << 6) + (hash >>> 2);
+        hash ^= hash >>> 30;
+        hash *= Vector256.Create(0xBF58476D1CE4E5B9UL);
+        hash ^= hash >>> 27;
+        hash *= Vector256.Create(0x94D049BB133111EBUL);
+        return hash ^ (hash >>> 31);
     }
 
     /// <summary>Fractions are rounded to 6 decimals so the report reads well; the verdicts use the exact values.</summary>
