@@ -4,14 +4,18 @@ using System.Text;
 using System.Text.Json;
 using Mlops.Local.Toolchain;
 using Mlops.Scoring.Scoring;
+using Mlops.Scoring.Telemetry;
 using Mlops.Scoring.Tests;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace Mlops.ScoringBench;
 
 /// <summary>
 /// <c>split</c>: where a request's server time goes, without HTTP. Times each stage of /score on the same bodies
 /// the load test sends (parse with <see cref="ScoreRequestParser"/>, one ONNX Runtime call through
-/// <see cref="OnnxModel"/>, the answer through <see cref="ScoreResponseWriter"/>) and the ML.NET peer's scoring.
+/// <see cref="OnnxModel"/>, the answer through <see cref="ScoreResponseWriter"/>, the request's telemetry through
+/// <see cref="ScoringMetrics"/> with the OpenTelemetry SDK listening) and the ML.NET peer's scoring.
 /// Each stage runs in timed rounds after a warm-up; the median round is reported, in microseconds per request.
 /// </summary>
 internal static class SplitBenchmark
@@ -29,6 +33,15 @@ internal static class SplitBenchmark
         var rows = model.Model.Holdout;
         var single = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(BenchModel.RequestRow(rows[0])));
         var batch = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(rows.Take(100).Select(BenchModel.RequestRow)));
+        // Telemetry as the app records it: the OpenTelemetry SDK listening to the meter (a reader that exports nowhere).
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ScoringMetrics.MeterName)
+            .AddReader(new BaseExportingMetricReader(new NoExporter())));
+        await using var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<MeterProvider>();
+        using var telemetry = new ScoringMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            new ModelIdentity("flights", "1", "bench", signature));
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using var writer = new Utf8JsonWriter(buffer);
 
@@ -51,6 +64,16 @@ internal static class SplitBenchmark
                     writer.Reset(buffer);
                     ScoreResponseWriter.Write(writer, "flights", "1", scored, 0, columns.Count, isBatch);
                     writer.Flush();
+                };
+            }),
+            ("telemetry (RecordScored + RecordRequest)", body =>
+            {
+                var columns = parser.Parse(body, out _);
+                var scored = onnx.Score(columns);
+                return () =>
+                {
+                    telemetry.RecordScored(columns, new ScoredRows(scored, 0, columns.Count));
+                    telemetry.RecordRequest("success", 0.25);
                 };
             }),
             ("peer: ML.NET PredictionEngine per row", body =>
@@ -112,5 +135,11 @@ internal static class SplitBenchmark
 
         Array.Sort(perCall);
         return perCall[Rounds / 2];
+    }
+
+    /// <summary>Collects like any exporter and drops the result: only the recording cost on the request path is timed.</summary>
+    private sealed class NoExporter : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
     }
 }
