@@ -15,20 +15,13 @@ public sealed class DataCommandsTests(SampleDataFixture samples) : IDisposable
 
     private static string FlightsContract => RepositoryFiles.PathOf("samples/flights/contract.json");
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = await MlopsCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Validate_exits_0_and_writes_the_report_when_the_data_passes()
     {
         var reportPath = Path.Combine(_files.Directory, "report.json");
 
-        var (exitCode, output, _) = await RunAsync("data", "validate", "--contract", FlightsContract, "--data", samples.PathOf("2001-01"), "--report", reportPath);
+        var (exitCode, output, _) = await MlopsCli.RunAsync("data", "validate", "--contract", FlightsContract, "--data", samples.PathOf("2001-01"), "--report", reportPath);
 
         Assert.Equal(ExitCodes.Success, exitCode);
         Assert.True(ValidationReport.FromJson(await File.ReadAllTextAsync(reportPath, TestContext.Current.CancellationToken)).Passed);
@@ -40,7 +33,7 @@ public sealed class DataCommandsTests(SampleDataFixture samples) : IDisposable
     {
         var data = _files.Write("bad.csv", "date,delay,distance,origin,destination,delayed\n2001-01-01 00:47,abc,1750,DTW,LAS,true\n");
 
-        var (exitCode, output, _) = await RunAsync("data", "validate", "--contract", FlightsContract, "--data", data);
+        var (exitCode, output, _) = await MlopsCli.RunAsync("data", "validate", "--contract", FlightsContract, "--data", data);
 
         Assert.Equal(ExitCodes.Failed, exitCode);
         var report = ValidationReport.FromJson(output);
@@ -52,7 +45,7 @@ public sealed class DataCommandsTests(SampleDataFixture samples) : IDisposable
     {
         var contract = _files.Write("contract.json", """{ "columns": [ { "name": "x", "type": "number", "maxNulls": 1 } ] }""");
 
-        var (exitCode, _, error) = await RunAsync("data", "validate", "--contract", contract, "--data", "/no/such/data.csv");
+        var (exitCode, _, error) = await MlopsCli.RunAsync("data", "validate", "--contract", contract, "--data", "/no/such/data.csv");
 
         Assert.Equal(ExitCodes.BadArguments, exitCode);
         Assert.Contains("columns[0].maxNulls", error, StringComparison.Ordinal);
@@ -61,7 +54,7 @@ public sealed class DataCommandsTests(SampleDataFixture samples) : IDisposable
     [Fact]
     public async Task Validate_exits_2_when_there_is_no_data_at_the_path()
     {
-        var (exitCode, _, error) = await RunAsync("data", "validate", "--contract", FlightsContract, "--data", Path.Combine(_files.Directory, "none-"));
+        var (exitCode, _, error) = await MlopsCli.RunAsync("data", "validate", "--contract", FlightsContract, "--data", Path.Combine(_files.Directory, "none-"));
 
         Assert.Equal(ExitCodes.BadArguments, exitCode);
         Assert.Contains("No data file", error, StringComparison.Ordinal);
@@ -73,8 +66,8 @@ public sealed class DataCommandsTests(SampleDataFixture samples) : IDisposable
         var profilePath = Path.Combine(_files.Directory, "profile.json");
         var reportPath = Path.Combine(_files.Directory, "drift.json");
 
-        var profiled = await RunAsync("data", "profile", "--contract", FlightsContract, "--data", samples.PathOf("2001-01"), "--out", profilePath);
-        var (exitCode, output, _) = await RunAsync("data", "drift", "--reference", profilePath, "--data", samples.PathOf("2001-02"), "--report", reportPath);
+        var profiled = await MlopsCli.RunAsync("data", "profile", "--contract", FlightsContract, "--data", samples.PathOf("2001-01"), "--out", profilePath);
+        var (exitCode, output, _) = await MlopsCli.RunAsync("data", "drift", "--reference", profilePath, "--data", samples.PathOf("2001-02"), "--report", reportPath);
 
         Assert.Equal(ExitCodes.Success, profiled.ExitCode);
         Assert.Equal(6937, DataProfile.FromJson(await File.ReadAllTextAsync(profilePath, TestContext.Current.CancellationToken)).Rows);
@@ -87,12 +80,12 @@ public sealed class DataCommandsTests(SampleDataFixture samples) : IDisposable
     public async Task Drift_exits_1_when_the_feature_mix_shifts()
     {
         var profilePath = Path.Combine(_files.Directory, "profile.json");
-        await RunAsync("data", "profile", "--contract", FlightsContract, "--data", samples.PathOf("2001-01"), "--out", profilePath);
+        await MlopsCli.RunAsync("data", "profile", "--contract", FlightsContract, "--data", samples.PathOf("2001-01"), "--out", profilePath);
         // A drift scenario on purpose: only long-haul flights out of one airport.
         var shifted = _files.Write("shifted.csv", "date,delay,distance,origin,destination,delayed\n"
             + string.Concat(Enumerable.Range(0, 500).Select(i => $"2001-04-01 10:{i % 60:00},{i % 40},{2500 + i},JFK,{(i % 2 == 0 ? "LAX" : "SFO")},{(i % 40 > 15 ? "true" : "false")}\n")));
 
-        var (exitCode, output, _) = await RunAsync("data", "drift", "--reference", profilePath, "--data", shifted);
+        var (exitCode, output, _) = await MlopsCli.RunAsync("data", "drift", "--reference", profilePath, "--data", shifted);
 
         Assert.Equal(ExitCodes.Failed, exitCode);
         Assert.All(System.Text.Json.JsonSerializer.Deserialize<DriftReport>(output, Mlops.Pipeline.Data.PipelineJson.Options)!.Features, f => Assert.Equal(DriftVerdict.Major, f.Verdict));
@@ -103,7 +96,7 @@ public sealed class DataCommandsTests(SampleDataFixture samples) : IDisposable
     {
         var notAProfile = _files.Write("profile.json", "{ \"rows\": 3 }");
 
-        var (exitCode, _, error) = await RunAsync("data", "drift", "--reference", notAProfile, "--data", samples.PathOf("2001-02"));
+        var (exitCode, _, error) = await MlopsCli.RunAsync("data", "drift", "--reference", notAProfile, "--data", samples.PathOf("2001-02"));
 
         Assert.Equal(ExitCodes.BadArguments, exitCode);
         Assert.Contains("profile.json", error, StringComparison.Ordinal);

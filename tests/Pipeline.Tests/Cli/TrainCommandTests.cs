@@ -15,18 +15,11 @@ public sealed class TrainCommandTests(SampleDataFixture samples) : IDisposable
 
     private static string Spec => RepositoryFiles.PathOf("samples/flights/training.json");
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = await MlopsCommand.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Train_exits_0_and_prints_the_metrics_and_gate_table_when_the_gate_passes()
     {
-        var (exitCode, output, _) = await RunAsync("train", "--contract", Contract, "--spec", Spec, "--data", samples.PathOf("2001-01"), "--out", Path.Combine(_files.Directory, "candidate"));
+        var (exitCode, output, _) = await MlopsCli.RunAsync("train", "--contract", Contract, "--spec", Spec, "--data", samples.PathOf("2001-01"), "--out", Path.Combine(_files.Directory, "candidate"));
 
         Assert.Equal(ExitCodes.Success, exitCode);
         Assert.Contains("auc", output, StringComparison.Ordinal);
@@ -41,7 +34,7 @@ public sealed class TrainCommandTests(SampleDataFixture samples) : IDisposable
         spec["gates"]!["absolute"]![0]!["min"] = 0.99;
         var specPath = _files.Write("strict.json", spec.ToJsonString());
 
-        var (exitCode, output, _) = await RunAsync("train", "--contract", Contract, "--spec", specPath, "--data", samples.PathOf("2001-01"), "--out", Path.Combine(_files.Directory, "candidate"));
+        var (exitCode, output, _) = await MlopsCli.RunAsync("train", "--contract", Contract, "--spec", specPath, "--data", samples.PathOf("2001-01"), "--out", Path.Combine(_files.Directory, "candidate"));
 
         Assert.Equal(ExitCodes.Failed, exitCode);
         Assert.Contains("FAILED", output, StringComparison.Ordinal);
@@ -52,7 +45,7 @@ public sealed class TrainCommandTests(SampleDataFixture samples) : IDisposable
     {
         var specPath = _files.Write("bad.json", (await File.ReadAllTextAsync(Spec, TestContext.Current.CancellationToken)).Replace("\"LightGbm\"", "\"XgBoost\"", StringComparison.Ordinal));
 
-        var (exitCode, _, error) = await RunAsync("train", "--contract", Contract, "--spec", specPath, "--data", samples.PathOf("2001-01"), "--out", Path.Combine(_files.Directory, "candidate"));
+        var (exitCode, _, error) = await MlopsCli.RunAsync("train", "--contract", Contract, "--spec", specPath, "--data", samples.PathOf("2001-01"), "--out", Path.Combine(_files.Directory, "candidate"));
 
         Assert.Equal(ExitCodes.BadArguments, exitCode);
         Assert.Contains("trainer.name", error, StringComparison.Ordinal);
@@ -65,7 +58,7 @@ public sealed class TrainCommandTests(SampleDataFixture samples) : IDisposable
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "model.onnx"), "keep me");
 
-        var (exitCode, _, error) = await RunAsync("train", "--contract", Contract, "--spec", Spec, "--data", samples.PathOf("2001-01"), "--out", output);
+        var (exitCode, _, error) = await MlopsCli.RunAsync("train", "--contract", Contract, "--spec", Spec, "--data", samples.PathOf("2001-01"), "--out", output);
 
         Assert.Equal(ExitCodes.BadArguments, exitCode);
         Assert.Contains("never overwritten", error, StringComparison.Ordinal);
