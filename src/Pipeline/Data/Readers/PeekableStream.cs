@@ -1,7 +1,7 @@
 namespace Mlops.Pipeline.Data.Readers;
 
 /// <summary>A read-only forward stream whose first bytes can be looked at before a parser takes it: blob streams cannot seek.</summary>
-internal sealed class PeekableStream(Stream inner) : Stream
+internal sealed class PeekableStream(Stream inner) : ForwardReadStream(inner)
 {
     private byte[] _head = [];
     private int _headOffset;
@@ -17,7 +17,7 @@ internal sealed class PeekableStream(Stream inner) : Stream
         var filled = 0;
         while (filled < count)
         {
-            var read = await inner.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+            var read = await Inner.ReadAsync(buffer.AsMemory(filled), cancellationToken);
             if (read == 0)
             {
                 break;
@@ -30,8 +30,6 @@ internal sealed class PeekableStream(Stream inner) : Stream
         return _head;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (_headOffset < _head.Length)
@@ -42,11 +40,8 @@ internal sealed class PeekableStream(Stream inner) : Stream
             return n;
         }
 
-        return inner.Read(buffer);
+        return Inner.Read(buffer);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -58,42 +53,6 @@ internal sealed class PeekableStream(Stream inner) : Stream
             return ValueTask.FromResult(n);
         }
 
-        return inner.ReadAsync(buffer, cancellationToken);
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync();
-        await base.DisposeAsync();
+        return Inner.ReadAsync(buffer, cancellationToken);
     }
 }
