@@ -22,6 +22,10 @@ public sealed class ProfileAccumulator
     private readonly long[] _invalid;
     private readonly NumericColumn?[] _numeric;
     private readonly CategoricalColumn?[] _categorical;
+
+    // The profiled (feature) columns, for rows whose values are all valid: no state to look at, only values to count.
+    private readonly (int Index, NumericColumn Column)[] _numericFeatures;
+    private readonly (int Index, CategoricalColumn Column)[] _categoricalFeatures;
     private long _rows;
     private long _usableRows;
     private long _positives;
@@ -77,6 +81,9 @@ public sealed class ProfileAccumulator
                     : CategoricalColumn.Learning(options.MaxCategories);
             }
         }
+
+        _numericFeatures = [.. _numeric.Select((c, i) => (i, c)).Where(p => p.c is not null).Select(p => (p.i, p.c!))];
+        _categoricalFeatures = [.. _categorical.Select((c, i) => (i, c)).Where(p => p.c is not null).Select(p => (p.i, p.c!))];
     }
 
     /// <summary>True when some numeric column had more distinct values than could be counted exactly in this pass.</summary>
@@ -102,41 +109,51 @@ public sealed class ProfileAccumulator
     private void ObserveRow(DataRow row)
     {
         _rows++;
-        if (row.IsUsable)
-        {
-            _usableRows++;
-        }
-
         var values = row.Values;
-        for (var i = 0; i < values.Length; i++)
+        if (row.AllValid)
         {
-            ref readonly var value = ref values[i];
-            switch (value.State)
+            // The usual row: nothing null or invalid to count, so only the profiled columns are looked at.
+            _usableRows++;
+            foreach (var (i, numeric) in _numericFeatures)
             {
-                case FieldState.Valid:
-                    if (_numeric[i] is { } numeric)
-                    {
-                        numeric.Add(value.Number);
-                    }
-                    else if (_categorical[i] is { } categorical)
-                    {
-                        if (value.Category is { } category)
-                        {
-                            categorical.Add(category, value.TextHash);
-                        }
-                        else
-                        {
-                            categorical.Add(value.Boolean ? "true" : "false", value.Boolean ? TrueHash : FalseHash);
-                        }
-                    }
+                numeric.Add(values[i].Number);
+            }
 
-                    break;
-                case FieldState.Null:
-                    _nulls[i]++;
-                    break;
-                default:
-                    _invalid[i]++;
-                    break;
+            foreach (var (i, categorical) in _categoricalFeatures)
+            {
+                Add(categorical, values[i]);
+            }
+        }
+        else
+        {
+            if (row.IsUsable)
+            {
+                _usableRows++;
+            }
+
+            for (var i = 0; i < values.Length; i++)
+            {
+                ref readonly var value = ref values[i];
+                switch (value.State)
+                {
+                    case FieldState.Valid:
+                        if (_numeric[i] is { } numeric)
+                        {
+                            numeric.Add(value.Number);
+                        }
+                        else if (_categorical[i] is { } categorical)
+                        {
+                            Add(categorical, value);
+                        }
+
+                        break;
+                    case FieldState.Null:
+                        _nulls[i]++;
+                        break;
+                    default:
+                        _invalid[i]++;
+                        break;
+                }
             }
         }
 
@@ -167,6 +184,19 @@ public sealed class ProfileAccumulator
             {
                 _timeMax = time;
             }
+        }
+    }
+
+    /// <summary>Counts a valid categorical or boolean value.</summary>
+    private static void Add(CategoricalColumn categorical, in FieldValue value)
+    {
+        if (value.Category is { } category)
+        {
+            categorical.Add(category, value.TextHash);
+        }
+        else
+        {
+            categorical.Add(value.Boolean ? "true" : "false", value.Boolean ? TrueHash : FalseHash);
         }
     }
 

@@ -147,18 +147,34 @@ public sealed class ContractReader(DataSet dataSet, DataContract contract)
         if (reader is CsvRecordReader csv)
         {
             // Every CSV field is text or null: bind the text directly.
+            var allValid = true;
             for (var i = 0; i < values.Length; i++)
             {
                 var text = csv.GetText(map[i], out var isNull);
-                values[i] = isNull ? FieldValue.Null : binder.BindText(i, text);
+                ref var value = ref values[i];
+                value = isNull ? FieldValue.Null : binder.BindText(i, text);
+                allValid &= value.State == FieldState.Valid;
+            }
+
+            if (allValid)
+            {
+                row.MarkAllValid();
             }
 
             return true;
         }
 
+        var allTyped = true;
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = binder.Bind(i, reader.GetField(map[i]));
+            ref var value = ref values[i];
+            value = binder.Bind(i, reader.GetField(map[i]));
+            allTyped &= value.State == FieldState.Valid;
+        }
+
+        if (allTyped)
+        {
+            row.MarkAllValid();
         }
 
         return true;

@@ -10,6 +10,7 @@ public sealed class DataRow
 {
     private readonly FieldValue[] _values;
     private int _usable; // 0: not worked out yet for these values, 1: usable, 2: not
+    private bool _allValid; // every value is valid: set by the binder, which sees every state as it writes it
 
     internal DataRow(DataContract contract)
     {
@@ -35,7 +36,7 @@ public sealed class DataRow
     {
         get
         {
-            _usable = 0; // the values are about to change
+            (_usable, _allValid) = (0, false); // the values are about to change
             return _values;
         }
     }
@@ -48,6 +49,15 @@ public sealed class DataRow
     /// Id and ignored columns do not count.
     /// </summary>
     public bool IsUsable => _usable != 0 ? _usable == 1 : ComputeUsable();
+
+    /// <summary>
+    /// Every value is <see cref="FieldState.Valid"/> (so the row is usable): the usual row, which validation and
+    /// profile handle without looking at each value's state.
+    /// </summary>
+    internal bool AllValid => _allValid;
+
+    /// <summary>The binder saw every value it wrote valid.</summary>
+    internal void MarkAllValid() => (_usable, _allValid) = (1, true);
 
     private bool ComputeUsable()
     {
@@ -92,6 +102,7 @@ public sealed class DataRow
     internal void CopyTo(DataRow target)
     {
         target._usable = _usable;
+        target._allValid = _allValid;
         target.Source = Source;
         target.RecordNumber = RecordNumber;
         _values.CopyTo(target._values, 0);

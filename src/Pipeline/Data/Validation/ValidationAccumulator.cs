@@ -28,6 +28,10 @@ public sealed class ValidationAccumulator
     private readonly bool[] _isDateTime;
     private readonly double[] _min;
     private readonly double[] _max;
+
+    // What a row whose values are all valid still needs checked: the numeric columns' bounds, the categories.
+    private readonly int[] _numericColumns;
+    private readonly int[] _checkedCategoryColumns;
     private const ulong RowHashSeed = 0x9E3779B97F4A7C15UL;
     private ulong[] _hashes = [];
     private int[] _rowParts = [];
@@ -40,8 +44,9 @@ public sealed class ValidationAccumulator
     private long _usableRows;
     private long _positives;
     private long _negatives;
-    private DateTime? _timeMin;
-    private DateTime? _timeMax;
+    private bool _anyTime;
+    private DateTime _timeMin;
+    private DateTime _timeMax;
     private readonly int _labelIndex; // -1 unless the contract has a boolean label
     private readonly int _timeIndex;
     private readonly DateTime _timeLow; // the rules' time bounds; DateTime.MinValue/MaxValue when absent, which no time passes
@@ -62,6 +67,8 @@ public sealed class ValidationAccumulator
         _isDateTime = [.. contract.Columns.Select(c => c.Type == ColumnType.DateTime)];
         _min = [.. contract.Columns.Select(c => c.Min ?? double.NaN)];
         _max = [.. contract.Columns.Select(c => c.Max ?? double.NaN)];
+        _numericColumns = [.. Enumerable.Range(0, _isNumeric.Length).Where(i => _isNumeric[i])];
+        _checkedCategoryColumns = [.. Enumerable.Range(0, _isNumeric.Length).Where(i => !_isNumeric[i] && _allowed[i] is not null)];
         _duplicates = contract.Rules.MaxDuplicateRowFraction is not null ? new DuplicateRowCounter() : null;
         _labelIndex = contract.Label is { Type: ColumnType.Boolean } ? contract.LabelIndex : -1;
         _timeIndex = contract.TimeIndex;
@@ -154,12 +161,12 @@ public sealed class ValidationAccumulator
     }
 
     /// <summary>The row's identity for duplicate counting: state and value of every column, in order.</summary>
-    private ulong RowHash(ReadOnlySpan<FieldValue> values)
+    private static ulong RowHash(ReadOnlySpan<FieldValue> values)
     {
         var hash = RowHashSeed;
         for (var i = 0; i < values.Length; i++)
         {
-            hash = Mix(Mix(hash, (ulong)values[i].State), HashKey(values[i], i));
+            hash = Mix(Mix(hash, (ulong)values[i].State), values[i].RowKey);
         }
 
         return hash;
@@ -171,7 +178,7 @@ public sealed class ValidationAccumulator
     /// </summary>
     // Called once per four rows: optimized from the start (there is nothing for profile-guided optimization to learn here).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RowHashes(ReadOnlySpan<FieldValue> a, ReadOnlySpan<FieldValue> b, ReadOnlySpan<FieldValue> c, ReadOnlySpan<FieldValue> d, Span<ulong> hashes)
+    private static void RowHashes(ReadOnlySpan<FieldValue> a, ReadOnlySpan<FieldValue> b, ReadOnlySpan<FieldValue> c, ReadOnlySpan<FieldValue> d, Span<ulong> hashes)
     {
         if (Avx512DQ.VL.IsSupported)
         {
@@ -179,7 +186,7 @@ public sealed class ValidationAccumulator
             for (var i = 0; i < a.Length; i++)
             {
                 var states = Vector256.Create((ulong)a[i].State, (ulong)b[i].State, (ulong)c[i].State, (ulong)d[i].State);
-                var keys = Vector256.Create(HashKey(a[i], i), HashKey(b[i], i), HashKey(c[i], i), HashKey(d[i], i));
+                var keys = Vector256.Create(a[i].RowKey, b[i].RowKey, c[i].RowKey, d[i].RowKey);
                 hash = Mix(Mix(hash, states), keys);
             }
 
@@ -190,20 +197,14 @@ public sealed class ValidationAccumulator
         ulong ha = RowHashSeed, hb = RowHashSeed, hc = RowHashSeed, hd = RowHashSeed;
         for (var i = 0; i < a.Length; i++)
         {
-            ha = Mix(Mix(ha, (ulong)a[i].State), HashKey(a[i], i));
-            hb = Mix(Mix(hb, (ulong)b[i].State), HashKey(b[i], i));
-            hc = Mix(Mix(hc, (ulong)c[i].State), HashKey(c[i], i));
-            hd = Mix(Mix(hd, (ulong)d[i].State), HashKey(d[i], i));
+            ha = Mix(Mix(ha, (ulong)a[i].State), a[i].RowKey);
+            hb = Mix(Mix(hb, (ulong)b[i].State), b[i].RowKey);
+            hc = Mix(Mix(hc, (ulong)c[i].State), c[i].RowKey);
+            hd = Mix(Mix(hd, (ulong)d[i].State), d[i].RowKey);
         }
 
         (hashes[0], hashes[1], hashes[2], hashes[3]) = (ha, hb, hc, hd);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong HashKey(in FieldValue value, int column) =>
-        value.Category is not null || value.Raw is not null ? value.TextHash
-        : _isDateTime[column] ? (ulong)value.Time.Ticks
-        : (ulong)BitConverter.DoubleToInt64Bits(value.Number);
 
     /// <summary>Everything but the duplicate count (the caller's, with the row's hash); returns the row's part number.</summary>
     private int ObserveRow(DataRow row)
@@ -223,54 +224,59 @@ public sealed class ValidationAccumulator
             (_lastSource, _lastPart) = (row.Source, part);
         }
 
-        var usable = row.IsUsable;
-        if (usable)
-        {
-            _usableRows++;
-        }
-
         var values = row.Values;
-        for (var i = 0; i < values.Length; i++)
+        if (row.AllValid)
         {
-            ref readonly var value = ref values[i];
-            var tally = _columns[i];
-            switch (value.State)
+            // The usual row: no state to tally (valid counts are what the other states leave, see Build), only the
+            // values to check.
+            _usableRows++;
+            foreach (var i in _numericColumns)
             {
-                case FieldState.Null:
-                    tally.Nulls++;
-                    break;
-                case FieldState.Invalid:
-                    tally.Invalid.Add(row, value.Raw);
-                    break;
-                case FieldState.NotFinite:
-                    tally.NotFinite.Add(row, value.Raw);
-                    break;
-                case FieldState.TooLong:
-                    tally.TooLong.Add(row, value.Raw);
-                    break;
-                default:
-                    tally.Valid++;
-                    if (_isNumeric[i])
-                    {
-                        var number = value.Number;
-                        tally.Min = Math.Min(tally.Min, number);
-                        tally.Max = Math.Max(tally.Max, number);
-                        if (number < _min[i])
+                CheckNumber(row, i, values[i].Number);
+            }
+
+            foreach (var i in _checkedCategoryColumns)
+            {
+                CheckCategory(row, i, values[i]);
+            }
+        }
+        else
+        {
+            if (row.IsUsable)
+            {
+                _usableRows++;
+            }
+
+            for (var i = 0; i < values.Length; i++)
+            {
+                ref readonly var value = ref values[i];
+                var tally = _columns[i];
+                switch (value.State)
+                {
+                    case FieldState.Null:
+                        tally.Nulls++;
+                        break;
+                    case FieldState.Invalid:
+                        tally.Invalid.Add(row, value.Raw);
+                        break;
+                    case FieldState.NotFinite:
+                        tally.NotFinite.Add(row, value.Raw);
+                        break;
+                    case FieldState.TooLong:
+                        tally.TooLong.Add(row, value.Raw);
+                        break;
+                    default:
+                        if (_isNumeric[i])
                         {
-                            tally.BelowMin.Add(row, Format(number));
+                            CheckNumber(row, i, value.Number);
+                        }
+                        else if (_allowed[i] is not null)
+                        {
+                            CheckCategory(row, i, value);
                         }
 
-                        if (number > _max[i])
-                        {
-                            tally.AboveMax.Add(row, Format(number));
-                        }
-                    }
-                    else if (_allowed[i] is { } allowed && allowed.IndexOf(value.Category!, value.TextHash) < 0)
-                    {
-                        tally.Unseen.Add(row, RowBinder.Clip(value.Category!));
-                    }
-
-                    break;
+                        break;
+                }
             }
         }
 
@@ -289,8 +295,18 @@ public sealed class ValidationAccumulator
         if (_timeIndex >= 0 && values[_timeIndex].State == FieldState.Valid)
         {
             var t = values[_timeIndex].Time;
-            _timeMin = _timeMin is { } min && min <= t ? min : t;
-            _timeMax = _timeMax is { } max && max >= t ? max : t;
+            if (!_anyTime)
+            {
+                (_anyTime, _timeMin, _timeMax) = (true, t, t);
+            }
+            else if (t < _timeMin)
+            {
+                _timeMin = t;
+            }
+            else if (t > _timeMax)
+            {
+                _timeMax = t;
+            }
             if (t < _timeLow)
             {
                 _beforeTimeMin.Add(row, FormatTime(t));
@@ -303,6 +319,30 @@ public sealed class ValidationAccumulator
         }
 
         return part;
+    }
+
+    private void CheckNumber(DataRow row, int column, double number)
+    {
+        var tally = _columns[column];
+        tally.Min = Math.Min(tally.Min, number);
+        tally.Max = Math.Max(tally.Max, number);
+        if (number < _min[column])
+        {
+            tally.BelowMin.Add(row, Format(number));
+        }
+
+        if (number > _max[column])
+        {
+            tally.AboveMax.Add(row, Format(number));
+        }
+    }
+
+    private void CheckCategory(DataRow row, int column, in FieldValue value)
+    {
+        if (_allowed[column]!.IndexOf(value.Category!, value.TextHash) < 0)
+        {
+            _columns[column].Unseen.Add(row, RowBinder.Clip(value.Category!));
+        }
     }
 
     /// <summary>The report, with the shape problems <paramref name="reader"/> met while reading.</summary>
@@ -368,19 +408,19 @@ public sealed class ValidationAccumulator
             var timeColumn = _contract.Columns[_contract.TimeIndex].Name;
             if (rules.TimeMin is { } timeMin)
             {
-                checks.Add(new ValidationCheck("time.min", timeColumn, _beforeTimeMin.Count == 0, Text(_timeMin), FormatTime(timeMin), _beforeTimeMin.Count, _beforeTimeMin.Examples,
+                checks.Add(new ValidationCheck("time.min", timeColumn, _beforeTimeMin.Count == 0, Text(_anyTime ? _timeMin : null), FormatTime(timeMin), _beforeTimeMin.Count, _beforeTimeMin.Examples,
                     "earliest time seen; rows before the limit are counted"));
             }
 
             if (rules.TimeMax is { } timeMax)
             {
-                checks.Add(new ValidationCheck("time.max", timeColumn, _afterTimeMax.Count == 0, Text(_timeMax), FormatTime(timeMax), _afterTimeMax.Count, _afterTimeMax.Examples,
+                checks.Add(new ValidationCheck("time.max", timeColumn, _afterTimeMax.Count == 0, Text(_anyTime ? _timeMax : null), FormatTime(timeMax), _afterTimeMax.Count, _afterTimeMax.Examples,
                     "latest time seen; rows after the limit are counted"));
             }
 
             if (rules.MaxAgeDays is { } maxAge)
             {
-                double? age = _timeMax is { } latest ? Round((_timeProvider.GetUtcNow().UtcDateTime - latest).TotalDays) : null;
+                double? age = _anyTime ? Round((_timeProvider.GetUtcNow().UtcDateTime - _timeMax).TotalDays) : null;
                 checks.Add(new ValidationCheck("time.maxAgeDays", timeColumn, age <= maxAge, Number(age), maxAge, null, null,
                     "age in days of the newest row (freshness)"));
             }
@@ -392,6 +432,7 @@ public sealed class ValidationAccumulator
     private void AddColumnChecks(List<ValidationCheck> checks, ColumnContract column, ColumnTally tally)
     {
         var name = column.Name;
+        var valid = _rows - tally.Nulls - tally.Invalid.Count - tally.NotFinite.Count - tally.TooLong.Count; // every value has one state
         checks.Add(RowCheck("column.type", name, tally.Invalid.Count, tally.Invalid.Examples, 0, $"values that are not {Describe(column)}"));
         if (column.IsNumeric)
         {
@@ -408,13 +449,13 @@ public sealed class ValidationAccumulator
             "share of empty or missing values"));
         if (column.Min is { } min)
         {
-            checks.Add(new ValidationCheck("column.min", name, tally.BelowMin.Count == 0, tally.Valid > 0 ? tally.Min : null, min, tally.BelowMin.Count, tally.BelowMin.Examples,
+            checks.Add(new ValidationCheck("column.min", name, tally.BelowMin.Count == 0, valid > 0 ? tally.Min : null, min, tally.BelowMin.Count, tally.BelowMin.Examples,
                 "smallest value seen; values below the limit are counted"));
         }
 
         if (column.Max is { } max)
         {
-            checks.Add(new ValidationCheck("column.max", name, tally.AboveMax.Count == 0, tally.Valid > 0 ? tally.Max : null, max, tally.AboveMax.Count, tally.AboveMax.Examples,
+            checks.Add(new ValidationCheck("column.max", name, tally.AboveMax.Count == 0, valid > 0 ? tally.Max : null, max, tally.AboveMax.Count, tally.AboveMax.Examples,
                 "largest value seen; values above the limit are counted"));
         }
 
@@ -428,7 +469,7 @@ public sealed class ValidationAccumulator
             }
             else
             {
-                var share = tally.Valid == 0 ? 0 : (double)tally.Unseen.Count / tally.Valid;
+                var share = valid == 0 ? 0 : (double)tally.Unseen.Count / valid;
                 checks.Add(new ValidationCheck("column.categories", name, share <= column.MaxUnseenShare, Round(share), column.MaxUnseenShare, tally.Unseen.Count, tally.Unseen.Examples,
                     column.CategoriesLearned ? "share of values the reference profile never saw" : "share of values not in the contract's categories"));
             }
@@ -485,7 +526,6 @@ public sealed class ValidationAccumulator
     private sealed class ColumnTally
     {
         public long Nulls;
-        public long Valid;
         public double Min = double.PositiveInfinity;
         public double Max = double.NegativeInfinity;
         public readonly Tally Invalid = new();
