@@ -31,10 +31,13 @@ internal sealed class CategoricalColumn
         return column;
     }
 
-    /// <summary>Counts <paramref name="value"/>; <paramref name="hash"/> is <see cref="CategoryIndex.Hash"/> of it (a category's <c>TextHash</c>).</summary>
-    public void Add(string value, ulong hash)
+    /// <summary>
+    /// Counts <paramref name="value"/>; <paramref name="hash"/> is <see cref="CategoryIndex.Hash"/> of it (a category's
+    /// <c>TextHash</c>), <paramref name="id"/> its <c>CategoryId</c> (0 if none).
+    /// </summary>
+    public void Add(string value, ulong hash, int id = 0)
     {
-        var index = _index.IndexOf(value, hash);
+        var index = _index.IndexOf(value, hash, id);
         if (index >= 0)
         {
             _counts[index]++;

@@ -14,6 +14,7 @@ internal sealed class CategoryIndex
     private Slot[] _slots = new Slot[16]; // Entry: entry number + 1; 0 is empty
     private string[] _values = new string[8];
     private ulong[] _hashes = new ulong[8];
+    private (string? Value, int Index)[] _found = new (string?, int)[64]; // by FieldValue.CategoryId: see IndexOf(string, ulong, int)
 
     public int Count { get; private set; }
 
@@ -45,6 +46,36 @@ internal sealed class CategoryIndex
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="IndexOf(string, ulong)"/> for a value the reader interned under <paramref name="id"/>
+    /// (<see cref="FieldValue.CategoryId"/>; 0: not interned). Where a value was found is remembered under its id
+    /// with the string itself: a later row with the same id and the very same string (the reader hands out one string
+    /// per value) is answered by one array read and one reference comparison, without hashing or probing. An id of
+    /// another reader's pass names another string, fails the comparison and takes the ordinary lookup. Values not
+    /// found are not remembered (a learning profile may add them next).
+    /// </summary>
+    public int IndexOf(string value, ulong hash, int id)
+    {
+        var found = _found;
+        if ((uint)id < (uint)found.Length && ReferenceEquals(found[id].Value, value))
+        {
+            return found[id].Index;
+        }
+
+        var index = IndexOf(value, hash);
+        if (index >= 0 && id > 0)
+        {
+            if (id >= found.Length)
+            {
+                Array.Resize(ref _found, Math.Max(id + 1, found.Length * 2));
+            }
+
+            _found[id] = (value, index);
+        }
+
+        return index;
     }
 
     /// <summary>Adds <paramref name="value"/> unless present; returns its number either way.</summary>

@@ -192,7 +192,7 @@ public sealed class ProfileAccumulator
     {
         if (value.Category is { } category)
         {
-            categorical.Add(category, value.TextHash);
+            categorical.Add(category, value.TextHash, value.CategoryId);
         }
         else
         {

@@ -35,6 +35,7 @@ public readonly record struct FieldValue
     private readonly string? _text; // Category, or Raw when _holdsRaw
     private readonly long _bits; // Number's bits, or Time's when _holdsTime
     private readonly ulong _textHash;
+    private readonly int _categoryId;
     private readonly FieldState _state;
     private readonly bool _boolean;
     private readonly bool _holdsTime;
@@ -70,6 +71,13 @@ public readonly record struct FieldValue
 
     /// <summary>Deterministic 64-bit hash of <see cref="Category"/> (or of <see cref="Raw"/>), for duplicate detection.</summary>
     internal ulong TextHash { get => _textHash; init => _textHash = value; }
+
+    /// <summary>
+    /// The category's number among its column's values as the reader interned them (1, 2, … in order of first
+    /// appearance; 0 when not interned): lets a category lookup remember where it found a value under its number, and
+    /// find it again by checking one reference (<see cref="Profiling.CategoryIndex.IndexOf(string, ulong, int)"/>).
+    /// </summary>
+    internal int CategoryId { get => _categoryId; init => _categoryId = value; }
 
     /// <summary>The text as read, kept only for values that are not valid (clipped), so reports can show it.</summary>
     public string? Raw

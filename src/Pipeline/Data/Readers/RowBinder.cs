@@ -197,19 +197,15 @@ internal sealed class RowBinder
         }
 
         var interned = _interned[column];
-        if (interned.TryGet(text, out var known, out var hash))
+        if (interned.TryGet(text, out var known, out var hash, out var id))
         {
-            return new FieldValue { Category = known, TextHash = hash };
+            return new FieldValue { Category = known, TextHash = hash, CategoryId = id };
         }
 
         var value = formatted ?? text.ToString();
         hash = Hash(value);
-        if (interned.Count < MaxInternedPerColumn)
-        {
-            interned.Add(value, hash);
-        }
-
-        return new FieldValue { Category = value, TextHash = hash };
+        id = interned.Count < MaxInternedPerColumn ? interned.Add(value, hash) : 0;
+        return new FieldValue { Category = value, TextHash = hash, CategoryId = id };
     }
 
     private static FieldValue Invalid(RawField field)
@@ -271,9 +267,11 @@ internal sealed class RowBinder
     }
 
     /// <summary>
-    /// The interned values of one column. Values of up to four characters (codes: the usual category) are found by
-    /// their characters packed into one <see cref="ulong"/>, with their hash stored beside them; longer ones by
-    /// open addressing on the FNV hash the field needs anyway. Either way a hit costs no allocation and one probe.
+    /// The interned values of one column, numbered 1, 2, … in the order they were first seen (the number travels in
+    /// <see cref="FieldValue.CategoryId"/>, so the profile and the category check find a value without hashing it).
+    /// Values of up to four characters (codes: the usual category) are found by their characters packed into one
+    /// <see cref="ulong"/>; longer ones by open addressing on the FNV hash the field needs anyway. Either way a hit
+    /// costs no allocation and one probe of one entry (key, value, hash and number side by side: one cache line).
     /// </summary>
     private sealed class CategoryTable
     {
@@ -284,40 +282,40 @@ internal sealed class RowBinder
 
         public int Count => _short.Count + _long.Count;
 
-        public bool TryGet(ReadOnlySpan<char> text, [NotNullWhen(true)] out string? value, out ulong hash)
+        public bool TryGet(ReadOnlySpan<char> text, [NotNullWhen(true)] out string? value, out ulong hash, out int id)
         {
             if (text.Length <= MaxPacked)
             {
-                var key = Pack(text);
-                return _short.TryGet(key, text.Length, text, out value, out hash);
+                return _short.TryGet(Pack(text), text, out value, out hash, out id);
             }
 
-            hash = Hash(text);
-            var found = _long.TryGet(hash, text.Length, text, out value, out _);
-            return found;
+            return _long.TryGet(Hash(text), text, out value, out hash, out id);
         }
 
-        /// <summary>Adds a value known to be absent.</summary>
-        public void Add(string value, ulong hash)
+        /// <summary>Adds a value known to be absent; returns its number.</summary>
+        public int Add(string value, ulong hash)
         {
+            var id = Count + 1;
             if (value.Length <= MaxPacked)
             {
-                Add(ref _short, Pack(value), value, hash);
+                Add(ref _short, Pack(value), value, hash, id);
             }
             else
             {
-                Add(ref _long, hash, value, hash);
+                Add(ref _long, hash, value, hash, id);
             }
+
+            return id;
         }
 
-        private static void Add(ref Table table, ulong key, string value, ulong hash)
+        private static void Add(ref Table table, ulong key, string value, ulong hash, int id)
         {
-            if ((table.Count + 1) * 2 > table.Keys.Length)
+            if ((table.Count + 1) * 2 > table.Size)
             {
                 table = table.Grow();
             }
 
-            table.Insert(key, value, hash);
+            table.Insert(new Entry { Key = key, Value = value, Hash = hash, Id = id });
         }
 
         /// <summary>Up to four UTF-16 code units in one number; with the length it identifies the text exactly.</summary>
@@ -333,58 +331,66 @@ internal sealed class RowBinder
             return key;
         }
 
+        private struct Entry
+        {
+            public ulong Key;
+            public string? Value; // null: empty slot
+            public ulong Hash;
+            public int Id;
+        }
+
         private sealed class Table(int size)
         {
-            public ulong[] Keys { get; } = new ulong[size];
+            private readonly Entry[] _entries = new Entry[size];
 
-            private readonly string?[] _values = new string?[size];
-            private readonly ulong[] _hashes = new ulong[size];
+            public int Size => _entries.Length;
 
             public int Count { get; private set; }
 
-            public bool TryGet(ulong key, int length, ReadOnlySpan<char> text, [NotNullWhen(true)] out string? value, out ulong hash)
+            public bool TryGet(ulong key, ReadOnlySpan<char> text, [NotNullWhen(true)] out string? value, out ulong hash, out int id)
             {
-                var keys = Keys;
-                var mask = keys.Length - 1;
+                var entries = _entries;
+                var mask = entries.Length - 1;
                 for (var slot = Slot(key, mask); ; slot = (slot + 1) & mask)
                 {
-                    var candidate = _values[slot];
+                    ref readonly var entry = ref entries[slot];
+                    var candidate = entry.Value;
                     if (candidate is null)
                     {
-                        (value, hash) = (null, 0);
+                        (value, hash, id) = (null, 0, 0);
                         return false;
                     }
 
                     // Packed keys are exact with the length; hash keys are confirmed by the text.
-                    if (keys[slot] == key && candidate.Length == length && (length <= MaxPacked || text.SequenceEqual(candidate)))
+                    if (entry.Key == key && candidate.Length == text.Length && (text.Length <= MaxPacked || text.SequenceEqual(candidate)))
                     {
-                        (value, hash) = (candidate, _hashes[slot]);
+                        (value, hash, id) = (candidate, entry.Hash, entry.Id);
                         return true;
                     }
                 }
             }
 
-            public void Insert(ulong key, string value, ulong hash)
+            public void Insert(in Entry entry)
             {
-                var mask = Keys.Length - 1;
-                var slot = Slot(key, mask);
-                while (_values[slot] is not null)
+                var mask = _entries.Length - 1;
+                var slot = Slot(entry.Key, mask);
+                while (_entries[slot].Value is not null)
                 {
                     slot = (slot + 1) & mask;
                 }
 
-                (Keys[slot], _values[slot], _hashes[slot]) = (key, value, hash);
+                _entries[slot] = entry;
                 Count++;
             }
 
             public Table Grow()
             {
-                var bigger = new Table(Keys.Length * 2);
-                for (var i = 0; i < Keys.Length; i++)
+                var bigger = new Table(_entries.Length * 2);
+                foreach (ref readonly var entry in _entries.AsSpan())
                 {
-                    if (_values[i] is { } value)
+                    if (entry.Value is not null)
                     {
-                        bigger.Insert(Keys[i], value, _hashes[i]);
+                        bigger.Insert(entry);
                     }
                 }
 

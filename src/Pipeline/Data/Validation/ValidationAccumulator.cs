@@ -339,7 +339,7 @@ public sealed class ValidationAccumulator
 
     private void CheckCategory(DataRow row, int column, in FieldValue value)
     {
-        if (_allowed[column]!.IndexOf(value.Category!, value.TextHash) < 0)
+        if (_allowed[column]!.IndexOf(value.Category!, value.TextHash, value.CategoryId) < 0)
         {
             _columns[column].Unseen.Add(row, RowBinder.Clip(value.Category!));
         }
