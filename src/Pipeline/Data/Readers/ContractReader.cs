@@ -141,7 +141,11 @@ public sealed class ContractReader(DataSet dataSet, DataContract contract)
             return false;
         }
 
-        row.Source = source;
+        if (!ReferenceEquals(row.Source, source))
+        {
+            row.Source = source; // batch rows are reused, so they usually hold this part's name already (no write barrier)
+        }
+
         row.RecordNumber = reader.RecordNumber;
         var values = row.WritableValues;
         if (reader is CsvRecordReader csv)

@@ -17,6 +17,12 @@ internal sealed class DuplicateRowCounter
 
     private Entry[] _table = new Entry[1024]; // Count 0: empty slot
     private Entry[] _survivors = []; // re-sampling's buffer
+
+    // Where each kept row first appeared, by Entry.First, only while report examples are still wanted (the first
+    // MaxExamples duplicates; usually found early): appended in insertion order, compacted when re-sampling drops
+    // entries, let go once the examples are complete. Kept out of the table so that its entries are 16 bytes.
+    private (int Part, long Row)[] _firsts = new (int, long)[256];
+    private int _firstCount;
     private int _distinct;
     private ulong _touched; // keeps the loads of Touch alive
     private int _level;
@@ -110,7 +116,12 @@ internal sealed class DuplicateRowCounter
                 entry.Count++;
                 if (Examples.Count < Readers.ContractReader.MaxExamples)
                 {
-                    Examples.Add((part, row, entry.FirstPart, entry.FirstRow));
+                    var (firstPart, firstRow) = _firsts[entry.First];
+                    Examples.Add((part, row, firstPart, firstRow));
+                    if (Examples.Count == Readers.ContractReader.MaxExamples)
+                    {
+                        (_firsts, _firstCount) = ([], 0); // no more examples: first positions are no longer needed
+                    }
                 }
 
                 return;
@@ -119,7 +130,19 @@ internal sealed class DuplicateRowCounter
             slot = (slot + 1) & mask;
         }
 
-        table[slot] = new Entry { Hash = hash, FirstRow = row, FirstPart = part, Count = 1 };
+        var first = 0;
+        if (Examples.Count < Readers.ContractReader.MaxExamples)
+        {
+            if (_firstCount == _firsts.Length)
+            {
+                Array.Resize(ref _firsts, _firsts.Length * 2);
+            }
+
+            _firsts[_firstCount] = (part, row);
+            first = _firstCount++;
+        }
+
+        table[slot] = new Entry { Hash = hash, Count = 1, First = first };
         _distinct++;
         if (_distinct > Capacity && _level < 63)
         {
@@ -164,13 +187,25 @@ internal sealed class DuplicateRowCounter
             }
 
             var count = 0;
+            var wantFirsts = Examples.Count < Readers.ContractReader.MaxExamples;
+            var firsts = wantFirsts ? new (int, long)[Math.Max(256, _distinct)] : [];
             foreach (var entry in old)
             {
                 if (entry.Count != 0 && (level == 0 || entry.Hash >> (64 - level) == 0))
                 {
-                    _survivors[count++] = entry;
+                    var survivor = entry;
+                    if (wantFirsts)
+                    {
+                        // Dropped entries' first positions go: the list stays as long as the table's entries.
+                        firsts[count] = _firsts[entry.First];
+                        survivor.First = count;
+                    }
+
+                    _survivors[count++] = survivor;
                 }
             }
+
+            (_firsts, _firstCount) = (firsts, wantFirsts ? count : 0);
 
             Array.Clear(old);
             source = _survivors.AsSpan(0, count);
@@ -204,12 +239,15 @@ internal sealed class DuplicateRowCounter
         _distinct = distinct;
     }
 
-    /// <summary>A distinct row: its hash, where it first appeared, and how often it was seen (one cache line per probe).</summary>
+    /// <summary>
+    /// A distinct row: its hash, how often it was seen, and where it first appeared (an index into the first positions,
+    /// while those are kept). 16 bytes: the table is megabytes probed at random, so its size is its cost (cache misses,
+    /// fresh pages when it grows, the bytes a rebuild walks).
+    /// </summary>
     private struct Entry
     {
         public ulong Hash;
-        public long FirstRow;
-        public int FirstPart;
         public int Count;
+        public int First;
     }
 }
