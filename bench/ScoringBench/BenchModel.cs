@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Mlops.Local.Samples;
 using Mlops.Local.Toolchain;
 using Mlops.Scoring.Tests;
@@ -45,6 +46,14 @@ internal sealed class BenchModel : IDisposable
         origin = row.Origin,
         destination = row.Destination,
     };
+
+    /// <summary>The single-row bodies wrk sends in turn: the first 256 holdout rows.</summary>
+    public static string[] SingleRowBodies(IReadOnlyList<FlightsTestModel.Row> holdout) =>
+        [.. holdout.Take(256).Select(r => JsonSerializer.Serialize(RequestRow(r)))];
+
+    /// <summary>The 100-row bodies wrk sends in turn: 16 consecutive runs of 100 holdout rows (wrapping around).</summary>
+    public static string[] BatchBodies(IReadOnlyList<FlightsTestModel.Row> holdout) =>
+        [.. Enumerable.Range(0, 16).Select(b => JsonSerializer.Serialize(Enumerable.Range(b * 100, 100).Select(i => RequestRow(holdout[i % holdout.Count]))))];
 
     public void Dispose() => System.IO.Directory.Delete(Path.GetDirectoryName(Directory)!, recursive: true);
 }

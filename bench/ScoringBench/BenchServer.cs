@@ -65,11 +65,8 @@ internal static class BenchServer
     private static void WriteBodies(BenchModel model, string output)
     {
         Directory.CreateDirectory(output);
-        var rows = model.Model.Holdout;
-        File.WriteAllLines(Path.Combine(output, "single.txt"),
-            rows.Take(256).Select(r => JsonSerializer.Serialize(BenchModel.RequestRow(r))));
-        File.WriteAllLines(Path.Combine(output, "batch100.txt"), Enumerable.Range(0, 16).Select(b =>
-            JsonSerializer.Serialize(Enumerable.Range(b * 100, 100).Select(i => BenchModel.RequestRow(rows[i % rows.Count])))));
+        File.WriteAllLines(Path.Combine(output, "single.txt"), BenchModel.SingleRowBodies(model.Model.Holdout));
+        File.WriteAllLines(Path.Combine(output, "batch100.txt"), BenchModel.BatchBodies(model.Model.Holdout));
     }
 }
 
