@@ -107,4 +107,95 @@ public sealed class CliTests(AzuriteFixture azurite)
         Assert.Equal(ExitCodes.Success, exitCode);
         Assert.Contains("version 1", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Promote_moves_champion_and_previous_and_refuses_a_stale_expectation()
+    {
+        var connection = await ConnectionAsync();
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            Assert.Equal(0, (await RunAsync(["models", "register", "--from", Candidates.Write(), .. connection])).ExitCode);
+        }
+
+        var first = await RunAsync(["models", "promote", "--model", "flights", "--version", "1", "--expect-champion", "none", "--actor", "release-7", .. connection]);
+        var second = await RunAsync(["models", "promote", "--model", "flights", "--version", "2", "--expect-champion", "1", "--reason", "beat v1 on the holdout", .. connection]);
+        var repeated = await RunAsync(["models", "promote", "--model", "flights", "--version", "2", "--expect-champion", "1", .. connection]);
+        var stale = await RunAsync(["models", "promote", "--model", "flights", "--version", "3", "--expect-champion", "1", .. connection]);
+        var list = await RunAsync(["models", "list", "--model", "flights", .. connection]);
+        var history = await RunAsync(["models", "history", "--model", "flights", .. connection]);
+
+        Assert.Equal((0, 0, 0), (first.ExitCode, second.ExitCode, repeated.ExitCode));
+        Assert.Contains("champion is version 1; there is no previous version.", first.Output, StringComparison.Ordinal);
+        Assert.Contains("champion is version 2, previous is version 1.", second.Output, StringComparison.Ordinal);
+        Assert.Equal(second.Output, repeated.Output);
+        Assert.Equal(ExitCodes.Failed, stale.ExitCode);
+        Assert.Contains("version 2", stale.Error, StringComparison.Ordinal);
+        var aliases = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToDictionary(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
+        Assert.Contains("previous", aliases["1"], StringComparison.Ordinal);
+        Assert.Contains("champion", aliases["2"], StringComparison.Ordinal);
+        Assert.DoesNotContain("champion", aliases["3"], StringComparison.Ordinal);
+        Assert.Contains("release-7", history.Output, StringComparison.Ordinal);
+        Assert.Contains("beat v1 on the holdout", history.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Alias_is_compare_and_swap_and_leaves_champion_to_promote()
+    {
+        var connection = await ConnectionAsync();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            Assert.Equal(0, (await RunAsync(["models", "register", "--from", Candidates.Write(), .. connection])).ExitCode);
+        }
+
+        var created = await RunAsync(["models", "alias", "--model", "flights", "--alias", "challenger", "--version", "1", "--expect", "none", .. connection]);
+        var moved = await RunAsync(["models", "alias", "--model", "flights", "--alias", "challenger", "--version", "2", "--expect", "1", .. connection]);
+        var stale = await RunAsync(["models", "alias", "--model", "flights", "--alias", "challenger", "--version", "1", "--expect", "1", .. connection]);
+        var champion = await RunAsync(["models", "alias", "--model", "flights", "--alias", "champion", "--version", "2", "--expect", "none", .. connection]);
+        var show = await RunAsync(["models", "show", "--model", "flights", "--version", "challenger", .. connection]);
+
+        Assert.Equal((0, 0), (created.ExitCode, moved.ExitCode));
+        Assert.Contains("alias 'challenger' names version 2.", moved.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failed, stale.ExitCode);
+        Assert.Equal(ExitCodes.BadArguments, champion.ExitCode);
+        Assert.Contains("mlops models promote", champion.Error, StringComparison.Ordinal);
+        Assert.Contains("version: 2", show.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_follows_the_allowed_transitions_and_a_rejected_version_cannot_be_promoted()
+    {
+        var connection = await ConnectionAsync();
+        Assert.Equal(0, (await RunAsync(["models", "register", "--from", Candidates.Write(), .. connection])).ExitCode);
+
+        var noReason = await RunAsync(["models", "status", "--model", "flights", "--version", "1", "--set", "rejected", .. connection]);
+        var rejected = await RunAsync(["models", "status", "--model", "flights", "--version", "1", "--set", "rejected", "--reason", "canary failed", .. connection]);
+        var backToDeployed = await RunAsync(["models", "status", "--model", "flights", "--version", "1", "--set", "deployed", .. connection]);
+        var promote = await RunAsync(["models", "promote", "--model", "flights", "--version", "1", "--expect-champion", "none", .. connection]);
+        var show = await RunAsync(["models", "show", "--model", "flights", "--version", "1", .. connection]);
+
+        Assert.Equal(ExitCodes.BadArguments, noReason.ExitCode);
+        Assert.Contains("needs a reason", noReason.Error, StringComparison.Ordinal);
+        Assert.Equal(0, rejected.ExitCode);
+        Assert.Equal(ExitCodes.Failed, backToDeployed.ExitCode);
+        Assert.Contains("is rejected; it cannot become deployed", backToDeployed.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failed, promote.ExitCode);
+        Assert.Contains("status:  rejected (canary failed)", show.Output, StringComparison.Ordinal);
+        Assert.Contains("aliases: \n", show.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("promote", "--model", "flights", "--version", "1", "--expect-champion", "v1")]
+    [InlineData("promote", "--model", "flights", "--version", "1")]
+    [InlineData("alias", "--model", "flights", "--alias", "Bad/Alias", "--version", "1", "--expect", "none")]
+    [InlineData("status", "--model", "flights", "--version", "1", "--set", "registered")]
+    [InlineData("status", "--model", "flights", "--version", "0", "--set", "retired")]
+    public async Task Bad_arguments_to_the_changing_commands_exit_with_2(params string[] args)
+    {
+        var connection = await ConnectionAsync();
+
+        var run = await RunAsync(["models", .. args, .. connection]);
+
+        Assert.Equal(ExitCodes.BadArguments, run.ExitCode);
+        Assert.NotEqual("", run.Error.Trim());
+    }
 }

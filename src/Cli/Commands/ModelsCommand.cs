@@ -7,7 +7,7 @@ using Mlops.Registry;
 namespace Mlops.Cli.Commands;
 
 /// <summary>
-/// <c>mlops models list|show|history|register</c>: the blob model registry. The registry is found with
+/// <c>mlops models list|show|history|register|promote|alias|status</c>: the blob model registry. The registry is found with
 /// <c>--connection-string</c> or <c>--account-url</c> (signed in with DefaultAzureCredential), else the
 /// environment variables <c>MLOPS_REGISTRY_CONNECTION</c> / <c>MLOPS_REGISTRY_URL</c>; container <c>models</c>.
 /// Exit codes: 0 done; 1 not found, conflict, integrity or storage error; 2 bad arguments or candidate package.
@@ -21,11 +21,14 @@ public static class ModelsCommand
     public static Command Create(Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var models = new Command("models", "The model registry: list, show and register model versions, and their history.");
+        var models = new Command("models", "The model registry: list, show and register model versions, move aliases and status, and their history.");
         models.Add(CreateList(environment));
         models.Add(CreateShow(environment));
         models.Add(CreateHistory(environment));
         models.Add(CreateRegister(environment));
+        models.Add(CreatePromote(environment));
+        models.Add(CreateAlias(environment));
+        models.Add(CreateStatus(environment));
         return models;
     }
 
@@ -187,11 +190,7 @@ public static class ModelsCommand
         var from = new Option<DirectoryInfo>("--from") { Description = "Candidate package folder (model.onnx, model.zip, candidate.json, ...).", Required = true };
         var model = ModelOption(required: false);
         model.Description = "Model name; if given, must match candidate.json's \"model\".";
-        var actor = new Option<string>("--actor")
-        {
-            Description = "Who registers: the pipeline instance id or user (default: user@machine).",
-            DefaultValueFactory = _ => $"{Environment.UserName}@{Environment.MachineName}",
-        };
+        var actor = ActorOption();
         var command = new Command("register", "Register a candidate package as the model's next version.") { from, model, actor };
         registry.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(parse, async output =>
@@ -204,6 +203,99 @@ public static class ModelsCommand
         }));
         return command;
     }
+
+    private static Command CreatePromote(Func<string, string?> environment)
+    {
+        var registry = new RegistryOptions();
+        var model = ModelOption(required: true);
+        var version = VersionOption("The version to make the champion.");
+        var expected = ExpectedOption("--expect-champion", "The champion the decision was made against: a version number, or none when there is no champion yet. Another champion by now fails with exit 1.");
+        var (actor, reason) = (ActorOption(), ReasonOption());
+        var command = new Command("promote", "Make a version the champion; the old champion becomes 'previous'. Repeating a promotion that happened is a no-op.")
+        {
+            model, version, expected, actor, reason,
+        };
+        registry.AddTo(command);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, async output =>
+        {
+            var result = await registry.Open(parse, environment).PromoteAsync(parse.GetRequiredValue(model), parse.GetRequiredValue(version),
+                ParseExpected(parse.GetRequiredValue(expected), expected.Name), parse.GetRequiredValue(actor), parse.GetValue(reason), cancellationToken);
+            await output.WriteLineAsync($"Model '{result.Champion.Model}': champion is version {result.Champion.Version}" +
+                (result.Previous is { } previous ? $", previous is version {previous.Version}." : "; there is no previous version."));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command CreateAlias(Func<string, string?> environment)
+    {
+        var registry = new RegistryOptions();
+        var model = ModelOption(required: true);
+        var alias = new Option<string>("--alias") { Description = "Alias name (e.g. challenger); champion and previous move only with 'promote'.", Required = true };
+        var version = VersionOption("The version the alias should name.");
+        var expected = ExpectedOption("--expect", "The version the alias names now, or none when it does not exist yet. Anything else by now fails with exit 1.");
+        var (actor, reason) = (ActorOption(), ReasonOption());
+        var command = new Command("alias", "Point an alias at a version, compare-and-swap.") { model, alias, version, expected, actor, reason };
+        registry.AddTo(command);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, async output =>
+        {
+            var name = parse.GetRequiredValue(alias);
+            if (name is RegistryNames.Champion or RegistryNames.Previous)
+            {
+                // Moving champion alone would leave 'previous' naming the wrong version for a rollback.
+                throw new UsageException($"'{name}' moves only with 'mlops models promote', which keeps champion and previous consistent.");
+            }
+
+            var state = await registry.Open(parse, environment).SetAliasAsync(parse.GetRequiredValue(model), name, parse.GetRequiredValue(version),
+                ParseExpected(parse.GetRequiredValue(expected), expected.Name), parse.GetRequiredValue(actor), parse.GetValue(reason), cancellationToken);
+            await output.WriteLineAsync($"Model '{state.Model}': alias '{state.Alias}' names version {state.Version}.");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command CreateStatus(Func<string, string?> environment)
+    {
+        var registry = new RegistryOptions();
+        var model = ModelOption(required: true);
+        var version = VersionOption("The version whose status changes.");
+        var status = new Option<string>("--set")
+        {
+            Description = "deployed, rejected (needs --reason) or retired. Allowed: registered -> any; deployed -> rejected | retired; rejected -> retired.",
+            Required = true,
+        };
+        status.AcceptOnlyFromAmong("deployed", "rejected", "retired");
+        var (actor, reason) = (ActorOption(), ReasonOption());
+        var command = new Command("status", "Change a version's status; a transition that is not allowed fails with exit 1.") { model, version, status, actor, reason };
+        registry.AddTo(command);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, async output =>
+        {
+            var to = Enum.Parse<VersionStatus>(parse.GetRequiredValue(status), ignoreCase: true);
+            var record = await registry.Open(parse, environment).SetStatusAsync(parse.GetRequiredValue(model), parse.GetRequiredValue(version), to,
+                parse.GetRequiredValue(actor), parse.GetValue(reason), cancellationToken: cancellationToken);
+            await output.WriteLineAsync($"Model '{record.Model}' version {record.Version} is {Name(record.Status)}.");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Option<int> VersionOption(string description) => new("--version") { Description = description, Required = true };
+
+    private static Option<string> ExpectedOption(string name, string description) => new(name) { Description = description, Required = true };
+
+    private static Option<string> ActorOption() => new("--actor")
+    {
+        Description = "Who acts: the pipeline run or user (default: user@machine); recorded in the audit log.",
+        DefaultValueFactory = _ => $"{Environment.UserName}@{Environment.MachineName}",
+    };
+
+    private static Option<string> ReasonOption() => new("--reason") { Description = "Why; recorded in the audit log (required to reject)." };
+
+    /// <summary>A compare-and-swap expectation: a version number, or <c>none</c> for "does not exist yet".</summary>
+    private static int? ParseExpected(string text, string option) =>
+        text.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0 ? version
+        : throw new UsageException($"{option} must be a version number or 'none', not '{text}'.");
 
     private static string Name(VersionStatus status) => status.ToString().ToLowerInvariant();
 
