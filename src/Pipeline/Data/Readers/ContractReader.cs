@@ -155,9 +155,17 @@ public sealed class ContractReader(DataSet dataSet, DataContract contract)
             for (var i = 0; i < values.Length; i++)
             {
                 var text = csv.GetText(map[i], out var isNull);
-                ref var value = ref values[i];
-                value = isNull ? FieldValue.Null : binder.BindText(i, text);
-                allValid &= value.State == FieldState.Valid;
+                if (isNull)
+                {
+                    values[i] = FieldValue.Null;
+                    allValid = false;
+                    continue;
+                }
+
+                // The state is read from the returned value, not back from the row just written.
+                var value = binder.BindText(i, text);
+                allValid &= value.IsValid;
+                values[i] = value;
             }
 
             if (allValid)
