@@ -289,7 +289,7 @@ public static class ModelsCommand
         DefaultValueFactory = _ => $"{Environment.UserName}@{Environment.MachineName}",
     };
 
-    private static Option<string> ReasonOption() => new("--reason") { Description = "Why; recorded in the audit log (required to reject)." };
+    private static Option<string> ReasonOption() => new("--reason") { Description = "Why; recorded in the audit log." };
 
     /// <summary>A compare-and-swap expectation: a version number, or <c>none</c> for "does not exist yet".</summary>
     private static int? ParseExpected(string text, string option) =>
