@@ -197,14 +197,15 @@ internal sealed class RowBinder
         }
 
         var interned = _interned[column];
-        if (interned.TryGet(text, out var known, out var hash, out var id))
+        ref readonly var known = ref interned.Find(text);
+        if (!Unsafe.IsNullRef(in known))
         {
-            return new FieldValue { Category = known, TextHash = hash, CategoryId = id };
+            return new FieldValue { Category = known.Value, TextHash = known.Hash, CategoryId = known.Id };
         }
 
         var value = formatted ?? text.ToString();
-        hash = Hash(value);
-        id = interned.Count < MaxInternedPerColumn ? interned.Add(value, hash) : 0;
+        var hash = Hash(value);
+        var id = interned.Count < MaxInternedPerColumn ? interned.Add(value, hash) : 0;
         return new FieldValue { Category = value, TextHash = hash, CategoryId = id };
     }
 
@@ -282,14 +283,15 @@ internal sealed class RowBinder
 
         public int Count => _short.Count + _long.Count;
 
-        public bool TryGet(ReadOnlySpan<char> text, [NotNullWhen(true)] out string? value, out ulong hash, out int id)
+        /// <summary>The entry of <paramref name="text"/>, or a null reference (<see cref="Unsafe.IsNullRef"/>) when it is not interned.</summary>
+        public ref readonly Entry Find(ReadOnlySpan<char> text)
         {
             if (text.Length <= MaxPacked)
             {
-                return _short.TryGet(Pack(text), text, out value, out hash, out id);
+                return ref _short.Find(Pack(text), text);
             }
 
-            return _long.TryGet(Hash(text), text, out value, out hash, out id);
+            return ref _long.Find(Hash(text), text);
         }
 
         /// <summary>Adds a value known to be absent; returns its number.</summary>
@@ -315,7 +317,7 @@ internal sealed class RowBinder
                 table = table.Grow();
             }
 
-            table.Insert(new Entry { Key = key, Value = value, Hash = hash, Id = id });
+            table.Insert(new Entry { Key = key, Value = value, Hash = hash, Id = id, Length = value.Length });
         }
 
         /// <summary>Up to four UTF-16 code units in one number; with the length it identifies the text exactly.</summary>
@@ -331,12 +333,14 @@ internal sealed class RowBinder
             return key;
         }
 
-        private struct Entry
+        /// <summary>One interned value; its length is kept beside it so that a probe does not read the string.</summary>
+        internal struct Entry
         {
             public ulong Key;
             public string? Value; // null: empty slot
             public ulong Hash;
             public int Id;
+            public int Length;
         }
 
         private sealed class Table(int size)
@@ -347,25 +351,22 @@ internal sealed class RowBinder
 
             public int Count { get; private set; }
 
-            public bool TryGet(ulong key, ReadOnlySpan<char> text, [NotNullWhen(true)] out string? value, out ulong hash, out int id)
+            public ref readonly Entry Find(ulong key, ReadOnlySpan<char> text)
             {
                 var entries = _entries;
                 var mask = entries.Length - 1;
                 for (var slot = Slot(key, mask); ; slot = (slot + 1) & mask)
                 {
                     ref readonly var entry = ref entries[slot];
-                    var candidate = entry.Value;
-                    if (candidate is null)
+                    if (entry.Value is null)
                     {
-                        (value, hash, id) = (null, 0, 0);
-                        return false;
+                        return ref Unsafe.NullRef<Entry>();
                     }
 
                     // Packed keys are exact with the length; hash keys are confirmed by the text.
-                    if (entry.Key == key && candidate.Length == text.Length && (text.Length <= MaxPacked || text.SequenceEqual(candidate)))
+                    if (entry.Key == key && entry.Length == text.Length && (text.Length <= MaxPacked || text.SequenceEqual(entry.Value)))
                     {
-                        (value, hash, id) = (candidate, entry.Hash, entry.Id);
-                        return true;
+                        return ref entry;
                     }
                 }
             }
