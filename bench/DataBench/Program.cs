@@ -105,7 +105,9 @@ internal sealed record Arguments(string? Case, string[] Files, string Dir, strin
 
 /// <summary>
 /// Validation and profiling alone, stage by stage, on batches read once and held in memory: steady-state costs per
-/// row without the reading, the parse or tiered compilation's warm-up (a breakdown by hand, not in the table).
+/// row without the reading, the parse or tiered compilation's warm-up (a breakdown by hand, not in the table). The
+/// held rows are read cold (hundreds of MB), so a stage that reads whole rows looks dearer than in a real pass, where
+/// the batch was just written and is still in cache.
 /// </summary>
 internal static class Stages
 {
