@@ -55,13 +55,13 @@ internal sealed class RowBinder
         switch (_types[column])
         {
             case ColumnType.Integer:
-                return TryParsePlainInteger(text, out var plain) ? new FieldValue { Number = plain } : BindNumberText(text, integer: true);
+                return TryParsePlainInteger(text, out var plain) ? FieldValue.OfNumber(plain) : BindNumberText(text, integer: true);
             case ColumnType.Number:
                 return BindNumberText(text, integer: false);
             case ColumnType.Boolean:
-                return text is "true" ? new FieldValue { Boolean = true, Number = 1 }
-                    : text is "false" ? new FieldValue { Boolean = false, Number = 0 }
-                    : ParseBoolean(text.Trim()) is { } b ? new FieldValue { Boolean = b, Number = b ? 1 : 0 }
+                return text is "true" ? FieldValue.OfBoolean(true)
+                    : text is "false" ? FieldValue.OfBoolean(false)
+                    : ParseBoolean(text.Trim()) is { } b ? FieldValue.OfBoolean(b)
                     : InvalidText(text);
             case ColumnType.DateTime:
                 return BindDateTimeText(column, text);
@@ -75,7 +75,7 @@ internal sealed class RowBinder
         var text = raw.Trim();
         if (integer && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
         {
-            return new FieldValue { Number = whole };
+            return FieldValue.OfNumber(whole);
         }
 
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
@@ -88,7 +88,7 @@ internal sealed class RowBinder
             return new FieldValue { State = FieldState.NotFinite, Raw = Clip(raw.ToString()) };
         }
 
-        return integer && number != Math.Floor(number) ? InvalidText(raw) : new FieldValue { Number = number };
+        return integer && number != Math.Floor(number) ? InvalidText(raw) : FieldValue.OfNumber(number);
     }
 
     /// <summary>Typed (JSON, Parquet) values of a number column.</summary>
@@ -199,13 +199,13 @@ internal sealed class RowBinder
         ref readonly var known = ref interned.Find(text);
         if (!Unsafe.IsNullRef(in known))
         {
-            return new FieldValue { Category = known.Value, TextHash = known.Hash, CategoryId = known.Id };
+            return FieldValue.OfCategory(known.Value!, known.Hash, known.Id);
         }
 
         var value = formatted ?? text.ToString();
         var hash = Hash(value);
         var id = interned.Count < MaxInternedPerColumn ? interned.Add(value, hash) : 0;
-        return new FieldValue { Category = value, TextHash = hash, CategoryId = id };
+        return FieldValue.OfCategory(value, hash, id);
     }
 
     private static FieldValue Invalid(RawField field)
