@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Mlops.Local.Samples;
 using Mlops.Local.Toolchain;
 using Mlops.Scoring.Tests;
@@ -26,15 +27,24 @@ internal sealed class BenchModel : IDisposable
 
     public string ModelOnnx => Path.Combine(Directory, "model.onnx");
 
-    public static async Task<BenchModel> TrainAsync(ToolchainDirectory toolchain, CancellationToken cancellationToken = default)
+    /// <param name="iterations">LightGbm's number of trees, when not the sample spec's 100: how the cost per row scales.</param>
+    public static async Task<BenchModel> TrainAsync(ToolchainDirectory toolchain, int? iterations = null, CancellationToken cancellationToken = default)
     {
+        string? specJson = null;
+        if (iterations is { } trees)
+        {
+            var spec = JsonNode.Parse(await File.ReadAllTextAsync(FlightsTestModel.SampleSpecPath, cancellationToken))!;
+            spec["trainer"]!["hyperparameters"]!["numberOfIterations"] = trees;
+            specJson = spec.ToJsonString();
+        }
+
         var root = System.IO.Directory.CreateTempSubdirectory("mlops-scoring-bench-").FullName;
         var samples = Path.Combine(root, "samples");
         await FlightsSampleData.WriteMonthlyCsvAsync(
             FlightsSource.ReadAsync(FlightsSource.PathOf(toolchain, FlightsSourceKind.Flights20k), cancellationToken),
             samples, ["2001-01"], cancellationToken: cancellationToken);
         var package = Path.Combine(root, "package");
-        var model = await FlightsTestModel.TrainAndPackageAsync(Path.Combine(samples, FlightsSampleData.FileName("2001-01")), package, cancellationToken);
+        var model = await FlightsTestModel.TrainAndPackageAsync(Path.Combine(samples, FlightsSampleData.FileName("2001-01")), package, specJson, cancellationToken);
         return new BenchModel(package, model);
     }
 

@@ -23,7 +23,7 @@ internal static class BenchServer
 
         var toolchain = ToolchainDirectory.Locate();
         await using var azurite = await AzuriteServer.StartAsync(new NodeToolchain(toolchain), new AzuriteOptions());
-        using var model = await BenchModel.TrainAsync(toolchain);
+        using var model = await BenchModel.TrainAsync(toolchain, Args.OptionalInt(args, "--iterations"));
         var registry = new ModelRegistry(azurite.ConnectionString);
         var version = (await registry.RegisterAsync(model.Directory, "scoring-bench")).Version;
         WriteBodies(model, output);
@@ -74,6 +74,9 @@ internal static class Args
 {
     public static int Int(string[] args, string name, int fallback) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+
+    public static int? OptionalInt(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : null;
 
     public static double Double(string[] args, string name, double fallback) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1]) : fallback;

@@ -1,4 +1,5 @@
-// The scoring benchmark host (see README.md). Two commands:
+// The scoring benchmark host (see README.md). Three commands; serve and split take --iterations N to train the
+// model with N trees instead of the sample spec's 100 (how ONNX Runtime's cost per row scales with the model):
 //   serve --port P --out DIR   Azurite + registry + flights model (trained with ML.NET as the tests do), the real
 //                              scoring app on 127.0.0.1:P with /bench/floor and /bench/peer beside /score, and
 //                              request bodies for wrk written to DIR. Runs until Ctrl+C / SIGTERM.
@@ -17,6 +18,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ScoringBench serve --port P --out DIR | split [--seconds S] | report RESULTS");
+    Console.Error.WriteLine("usage: ScoringBench serve --port P --out DIR [--iterations N] | split [--seconds S] [--iterations N] | report RESULTS");
     return 2;
 }

@@ -25,7 +25,7 @@ internal static class SplitBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = Args.Double(args, "--seconds", 1.0);
-        using var model = await BenchModel.TrainAsync(ToolchainDirectory.Locate());
+        using var model = await BenchModel.TrainAsync(ToolchainDirectory.Locate(), Args.OptionalInt(args, "--iterations"));
         var signature = FlightsTestModel.Signature;
         using var onnx = new OnnxModel("flights", "1", await File.ReadAllBytesAsync(model.ModelOnnx), signature);
         var peer = new PeerScorer(model.ModelZip, signature);

@@ -4,7 +4,8 @@
 # Server pinned to core $SERVER_CPU, wrk to core $WRK_CPU; every run after a warm-up, $ROUNDS rounds
 # interleaved (round 1 of every endpoint and scenario, then round 2, ...), medians reported.
 # Needs wrk from Debian (apt-get update && apt-get install -y wrk), taskset, the .NET SDK and Node (Azurite).
-# Extra arguments go to the server, e.g.: run.sh --set Scoring:Batching:Enabled=false
+# Extra arguments go to the server, e.g.: run.sh --set Scoring:Batching:Enabled=false, or run.sh --iterations 30
+# (a model of 30 trees instead of the sample spec's 100). ONLY=single-c16 runs only the scenarios matching it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,6 +15,7 @@ ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-5080}
 SERVER_CPU=${SERVER_CPU:-0}
 WRK_CPU=${WRK_CPU:-1}
+ONLY=${ONLY:-}
 OUT=${OUT:-$(mktemp -d /tmp/mlops-scoring-bench.XXXXXX)}
 BENCH=bench/ScoringBench
 DLL=$BENCH/bin/Release/net10.0/ScoringBench.dll
@@ -33,7 +35,10 @@ done
 grep '^READY' "$OUT/server.log" || { echo "the server did not get ready in 180 s" >&2; cat "$OUT/server.log" >&2; exit 1; }
 
 # scenario: name, bodies file, connections
-SCENARIOS=("single-c16 single.txt 16" "single-c1 single.txt 1" "batch100-c16 batch100.txt 16")
+SCENARIOS=()
+for s in "single-c16 single.txt 16" "single-c1 single.txt 1" "batch100-c16 batch100.txt 16"; do
+  [[ -z "$ONLY" || "${s%% *}" =~ $ONLY ]] && SCENARIOS+=("$s")
+done
 ENDPOINTS=("score /score" "floor /bench/floor" "peer /bench/peer")
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }   # server user+system time, in clock ticks

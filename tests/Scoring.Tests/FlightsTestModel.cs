@@ -69,6 +69,9 @@ public sealed class FlightsTestModel
         },
     };
 
+    /// <summary>samples/flights/training.json: the spec the tests train with.</summary>
+    public static string SampleSpecPath => Path.Combine(ToolchainDirectory.Locate().Root, "samples", "flights", "training.json");
+
     public required IReadOnlyList<Row> Holdout { get; init; }
 
     /// <summary>ML.NET's probabilities for <see cref="Holdout"/>, in order, from the package's model.zip.</summary>
@@ -82,11 +85,12 @@ public sealed class FlightsTestModel
     /// month of flights, writing the candidate package into <paramref name="directory"/>, and scores the pipeline's
     /// holdout with the packaged ML.NET model: the reference the scoring app must match.
     /// </summary>
-    public static async Task<FlightsTestModel> TrainAndPackageAsync(string csvPath, string directory, CancellationToken cancellationToken = default)
+    /// <param name="specJson">Another training spec than the sample's (the scoring benchmark varies the model's size).</param>
+    public static async Task<FlightsTestModel> TrainAndPackageAsync(string csvPath, string directory, string? specJson = null, CancellationToken cancellationToken = default)
     {
         var root = ToolchainDirectory.Locate().Root;
         var contractJson = await File.ReadAllTextAsync(Path.Combine(root, "samples", "flights", "contract.json"), cancellationToken);
-        var specJson = await File.ReadAllTextAsync(Path.Combine(root, "samples", "flights", "training.json"), cancellationToken);
+        specJson ??= await File.ReadAllTextAsync(SampleSpecPath, cancellationToken);
         var contract = DataContractParser.Parse(contractJson);
         var data = DataSet.FromPath(csvPath);
         var identity = await DataSetIdentity.ComputeAsync(data, new Uri(csvPath).AbsoluteUri, cancellationToken: cancellationToken);
