@@ -28,13 +28,7 @@ public sealed class ProfileAccumulator
     private readonly (int Index, CategoricalColumn Column)[] _categoricalFeatures;
     private long _rows;
     private long _usableRows;
-    private long _positives;
-    private long _negatives;
-    private readonly int _labelIndex; // -1 unless the contract has a boolean label
-    private readonly int _timeIndex;
-    private bool _anyTime;
-    private DateTime _timeMin;
-    private DateTime _timeMax;
+    private LabelAndTimeTally _labelAndTime;
 
     /// <summary>A reference profile (learns edges and categories from the data).</summary>
     public ProfileAccumulator(DataContract contract, ProfileOptions? options = null)
@@ -57,8 +51,7 @@ public sealed class ProfileAccumulator
         _invalid = new long[count];
         _numeric = new NumericColumn?[count];
         _categorical = new CategoricalColumn?[count];
-        _labelIndex = contract.Label is { Type: ColumnType.Boolean } ? contract.LabelIndex : -1;
-        _timeIndex = contract.TimeIndex;
+        _labelAndTime = new LabelAndTimeTally(contract);
         foreach (var i in contract.FeatureIndexes)
         {
             var column = contract.Columns[i];
@@ -157,34 +150,7 @@ public sealed class ProfileAccumulator
             }
         }
 
-        if (_labelIndex >= 0 && values[_labelIndex].State == FieldState.Valid)
-        {
-            if (values[_labelIndex].Boolean)
-            {
-                _positives++;
-            }
-            else
-            {
-                _negatives++;
-            }
-        }
-
-        if (_timeIndex >= 0 && values[_timeIndex].State == FieldState.Valid)
-        {
-            var time = values[_timeIndex].Time;
-            if (!_anyTime)
-            {
-                (_anyTime, _timeMin, _timeMax) = (true, time, time);
-            }
-            else if (time < _timeMin)
-            {
-                _timeMin = time;
-            }
-            else if (time > _timeMax)
-            {
-                _timeMax = time;
-            }
-        }
+        _labelAndTime.Observe(values);
     }
 
     /// <summary>Counts a valid categorical or boolean value.</summary>
@@ -219,8 +185,8 @@ public sealed class ProfileAccumulator
             Contract = JsonNode.Parse(_contract.Json, documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!,
             Rows = _rows,
             UsableRows = _usableRows,
-            Label = _contract.Label is { Type: ColumnType.Boolean } label ? new LabelProfile(label.Name, _positives, _negatives) : null,
-            Time = _contract.TimeIndex >= 0 ? new TimeProfile(_contract.Columns[_contract.TimeIndex].Name, _anyTime ? _timeMin : null, _anyTime ? _timeMax : null) : null,
+            Label = _contract.Label is { Type: ColumnType.Boolean } label ? new LabelProfile(label.Name, _labelAndTime.Positives, _labelAndTime.Negatives) : null,
+            Time = _contract.TimeIndex >= 0 ? new TimeProfile(_contract.Columns[_contract.TimeIndex].Name, _labelAndTime.TimeMin, _labelAndTime.TimeMax) : null,
             Columns = columns,
         };
     }

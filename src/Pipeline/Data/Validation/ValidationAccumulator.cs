@@ -42,13 +42,8 @@ public sealed class ValidationAccumulator
     private readonly List<string> _partNames = [];
     private long _rows;
     private long _usableRows;
-    private long _positives;
-    private long _negatives;
-    private bool _anyTime;
-    private DateTime _timeMin;
-    private DateTime _timeMax;
-    private readonly int _labelIndex; // -1 unless the contract has a boolean label
     private readonly int _timeIndex;
+    private LabelAndTimeTally _labelAndTime;
     private readonly DateTime _timeLow; // the rules' time bounds; DateTime.MinValue/MaxValue when absent, which no time passes
     private readonly DateTime _timeHigh;
     private readonly Tally _beforeTimeMin = new();
@@ -70,7 +65,7 @@ public sealed class ValidationAccumulator
         _numericColumns = [.. Enumerable.Range(0, _isNumeric.Length).Where(i => _isNumeric[i])];
         _checkedCategoryColumns = [.. Enumerable.Range(0, _isNumeric.Length).Where(i => !_isNumeric[i] && _allowed[i] is not null)];
         _duplicates = contract.Rules.MaxDuplicateRowFraction is not null ? new DuplicateRowCounter() : null;
-        _labelIndex = contract.Label is { Type: ColumnType.Boolean } ? contract.LabelIndex : -1;
+        _labelAndTime = new LabelAndTimeTally(contract);
         _timeIndex = contract.TimeIndex;
         (_timeLow, _timeHigh) = (contract.Rules.TimeMin ?? DateTime.MinValue, contract.Rules.TimeMax ?? DateTime.MaxValue);
     }
@@ -280,33 +275,10 @@ public sealed class ValidationAccumulator
             }
         }
 
-        if (_labelIndex >= 0 && values[_labelIndex].State == FieldState.Valid)
-        {
-            if (values[_labelIndex].Boolean)
-            {
-                _positives++;
-            }
-            else
-            {
-                _negatives++;
-            }
-        }
-
+        _labelAndTime.Observe(values);
         if (_timeIndex >= 0 && values[_timeIndex].State == FieldState.Valid)
         {
             var t = values[_timeIndex].Time;
-            if (!_anyTime)
-            {
-                (_anyTime, _timeMin, _timeMax) = (true, t, t);
-            }
-            else if (t < _timeMin)
-            {
-                _timeMin = t;
-            }
-            else if (t > _timeMax)
-            {
-                _timeMax = t;
-            }
             if (t < _timeLow)
             {
                 _beforeTimeMin.Add(row, FormatTime(t));
@@ -388,10 +360,11 @@ public sealed class ValidationAccumulator
 
         if (_contract.Label is { Type: ColumnType.Boolean } labelColumn)
         {
-            var classes = (_positives > 0 ? 1 : 0) + (_negatives > 0 ? 1 : 0);
+            var (positives, negatives) = (_labelAndTime.Positives, _labelAndTime.Negatives);
+            var classes = (positives > 0 ? 1 : 0) + (negatives > 0 ? 1 : 0);
             checks.Add(new ValidationCheck("label.classes", labelColumn.Name, classes == 2, classes, 2, null, null,
-                $"{_positives} true and {_negatives} false: {(classes == 2 ? "both classes present" : "a classifier needs both classes")}"));
-            double? rate = _positives + _negatives == 0 ? null : (double)_positives / (_positives + _negatives);
+                $"{positives} true and {negatives} false: {(classes == 2 ? "both classes present" : "a classifier needs both classes")}"));
+            double? rate = positives + negatives == 0 ? null : (double)positives / (positives + negatives);
             if (rules.MinLabelRate is { } minRate)
             {
                 checks.Add(new ValidationCheck("label.minRate", labelColumn.Name, rate >= minRate, Number(rate), minRate, null, null, "share of true labels"));
@@ -408,19 +381,19 @@ public sealed class ValidationAccumulator
             var timeColumn = _contract.Columns[_contract.TimeIndex].Name;
             if (rules.TimeMin is { } timeMin)
             {
-                checks.Add(new ValidationCheck("time.min", timeColumn, _beforeTimeMin.Count == 0, Text(_anyTime ? _timeMin : null), FormatTime(timeMin), _beforeTimeMin.Count, _beforeTimeMin.Examples,
+                checks.Add(new ValidationCheck("time.min", timeColumn, _beforeTimeMin.Count == 0, Text(_labelAndTime.TimeMin), FormatTime(timeMin), _beforeTimeMin.Count, _beforeTimeMin.Examples,
                     "earliest time seen; rows before the limit are counted"));
             }
 
             if (rules.TimeMax is { } timeMax)
             {
-                checks.Add(new ValidationCheck("time.max", timeColumn, _afterTimeMax.Count == 0, Text(_anyTime ? _timeMax : null), FormatTime(timeMax), _afterTimeMax.Count, _afterTimeMax.Examples,
+                checks.Add(new ValidationCheck("time.max", timeColumn, _afterTimeMax.Count == 0, Text(_labelAndTime.TimeMax), FormatTime(timeMax), _afterTimeMax.Count, _afterTimeMax.Examples,
                     "latest time seen; rows after the limit are counted"));
             }
 
             if (rules.MaxAgeDays is { } maxAge)
             {
-                double? age = _anyTime ? Round((_timeProvider.GetUtcNow().UtcDateTime - _timeMax).TotalDays) : null;
+                double? age = _labelAndTime.TimeMax is { } latest ? Round((_timeProvider.GetUtcNow().UtcDateTime - latest).TotalDays) : null;
                 checks.Add(new ValidationCheck("time.maxAgeDays", timeColumn, age <= maxAge, Number(age), maxAge, null, null,
                     "age in days of the newest row (freshness)"));
             }
