@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Mlops.Local.Toolchain;
 using Mlops.Registry;
@@ -72,8 +71,7 @@ internal static class BenchServer
 
 internal static class Args
 {
-    public static int Int(string[] args, string name, int fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+    public static int Int(string[] args, string name, int fallback) => OptionalInt(args, name) ?? fallback;
 
     public static int? OptionalInt(string[] args, string name) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : null;
